@@ -1,0 +1,1 @@
+//! Backend agreement tests for descent: everything lives in `tests/it/`.

@@ -1,0 +1,190 @@
+//! Column-walking elementwise loops shared by every backend's default methods.
+//!
+//! A backend stores a matrix column-major, possibly with padding between columns (faer does),
+//! so these helpers walk one contiguous column at a time, or the whole buffer at once when
+//! [`Backend::as_slice`] says it is contiguous. The closures are `#[inline]`-friendly so the
+//! compiler vectorises the inner loops. Every function checks shapes and returns
+//! [`Error::ShapeMismatch`] naming `op` on a mismatch; none allocates.
+
+use crate::{Backend, Error, Result, Scalar, check_shape};
+
+/// `out[i] = f(a[i])` for every element.
+///
+/// # Errors
+/// [`Error::ShapeMismatch`] when `out` and `a` differ in shape.
+#[inline]
+pub fn map_into<T: Scalar, B: Backend<T> + ?Sized>(
+    op: &'static str,
+    out: &mut B::Matrix,
+    a: &B::Matrix,
+    f: impl Fn(T) -> T,
+) -> Result<()> {
+    check_shape(op, B::shape(out), B::shape(a))?;
+    if let (Some(a), Some(o)) = (B::as_slice(a), B::as_mut_slice(out)) {
+        o.iter_mut().zip(a).for_each(|(o, &a)| *o = f(a));
+        return Ok(());
+    }
+    for j in 0..B::shape(a).1 {
+        let (a, o) = (B::col(a, j), B::col_mut(out, j));
+        o.iter_mut().zip(a).for_each(|(o, &a)| *o = f(a));
+    }
+    Ok(())
+}
+
+/// `out[i] = f(a[i], b[i])` for every element.
+///
+/// # Errors
+/// [`Error::ShapeMismatch`] when the three shapes differ.
+#[inline]
+pub fn zip_into<T: Scalar, B: Backend<T> + ?Sized>(
+    op: &'static str,
+    out: &mut B::Matrix,
+    a: &B::Matrix,
+    b: &B::Matrix,
+    f: impl Fn(T, T) -> T,
+) -> Result<()> {
+    check_shape(op, B::shape(a), B::shape(b))?;
+    check_shape(op, B::shape(a), B::shape(out))?;
+    if let (Some(a), Some(b), Some(o)) = (B::as_slice(a), B::as_slice(b), B::as_mut_slice(out)) {
+        o.iter_mut().zip(a.iter().zip(b)).for_each(|(o, (&a, &b))| *o = f(a, b));
+        return Ok(());
+    }
+    for j in 0..B::shape(a).1 {
+        let (a, b, o) = (B::col(a, j), B::col(b, j), B::col_mut(out, j));
+        o.iter_mut().zip(a.iter().zip(b)).for_each(|(o, (&a, &b))| *o = f(a, b));
+    }
+    Ok(())
+}
+
+/// `out[i] = f(out[i])` for every element.
+#[inline]
+pub fn update<T: Scalar, B: Backend<T> + ?Sized>(out: &mut B::Matrix, f: impl Fn(T) -> T) {
+    if let Some(o) = B::as_mut_slice(out) {
+        o.iter_mut().for_each(|o| *o = f(*o));
+        return;
+    }
+    for j in 0..B::shape(out).1 {
+        B::col_mut(out, j).iter_mut().for_each(|o| *o = f(*o));
+    }
+}
+
+/// `out[i] = f(out[i], a[i])` for every element.
+///
+/// # Errors
+/// [`Error::ShapeMismatch`] when `out` and `a` differ in shape.
+#[inline]
+pub fn update_with<T: Scalar, B: Backend<T> + ?Sized>(
+    op: &'static str,
+    out: &mut B::Matrix,
+    a: &B::Matrix,
+    f: impl Fn(T, T) -> T,
+) -> Result<()> {
+    check_shape(op, B::shape(out), B::shape(a))?;
+    if let (Some(a), Some(o)) = (B::as_slice(a), B::as_mut_slice(out)) {
+        o.iter_mut().zip(a).for_each(|(o, &a)| *o = f(*o, a));
+        return Ok(());
+    }
+    for j in 0..B::shape(a).1 {
+        let (a, o) = (B::col(a, j), B::col_mut(out, j));
+        o.iter_mut().zip(a).for_each(|(o, &a)| *o = f(*o, a));
+    }
+    Ok(())
+}
+
+/// Calls `f(p, s1, s2, g)` for every element of a parameter `p`, two state buffers and a
+/// gradient `g`: the shape of a fused optimizer update (Adam's `p`, `v`, `s`, `g`).
+///
+/// Optimizers with one state buffer pass a zero-sized dummy nowhere: they use
+/// [`update2_with`]. The caller decides what `f` does; the order of elements is fixed, so the
+/// result does not depend on threads.
+///
+/// # Errors
+/// [`Error::ShapeMismatch`] when the four shapes differ.
+#[inline]
+pub fn update3_with<T: Scalar, B: Backend<T> + ?Sized>(
+    op: &'static str,
+    p: &mut B::Matrix,
+    s1: &mut B::Matrix,
+    s2: &mut B::Matrix,
+    g: &B::Matrix,
+    f: impl Fn(&mut T, &mut T, &mut T, T),
+) -> Result<()> {
+    let shape = B::shape(g);
+    check_shape(op, shape, B::shape(p))?;
+    check_shape(op, shape, B::shape(s1))?;
+    check_shape(op, shape, B::shape(s2))?;
+    if B::as_slice(g).is_some()
+        && B::as_slice(p).is_some()
+        && B::as_slice(s1).is_some()
+        && B::as_slice(s2).is_some()
+    {
+        // All four are contiguous; the `expect`s cannot fail after the checks above.
+        let g = B::as_slice(g).expect("checked contiguous");
+        let p = B::as_mut_slice(p).expect("checked contiguous");
+        let s1 = B::as_mut_slice(s1).expect("checked contiguous");
+        let s2 = B::as_mut_slice(s2).expect("checked contiguous");
+        for (((p, s1), s2), &g) in p.iter_mut().zip(s1.iter_mut()).zip(s2.iter_mut()).zip(g) {
+            f(p, s1, s2, g);
+        }
+        return Ok(());
+    }
+    for j in 0..shape.1 {
+        let (g, p, s1, s2) = (B::col(g, j), B::col_mut(p, j), B::col_mut(s1, j), B::col_mut(s2, j));
+        for (((p, s1), s2), &g) in p.iter_mut().zip(s1.iter_mut()).zip(s2.iter_mut()).zip(g) {
+            f(p, s1, s2, g);
+        }
+    }
+    Ok(())
+}
+
+/// Calls `f(p, s, g)` for every element of a parameter `p`, one state buffer `s` and a
+/// gradient `g`: the shape of momentum's and RMSProp's fused update.
+///
+/// # Errors
+/// [`Error::ShapeMismatch`] when the three shapes differ.
+#[inline]
+pub fn update2_with<T: Scalar, B: Backend<T> + ?Sized>(
+    op: &'static str,
+    p: &mut B::Matrix,
+    s: &mut B::Matrix,
+    g: &B::Matrix,
+    f: impl Fn(&mut T, &mut T, T),
+) -> Result<()> {
+    let shape = B::shape(g);
+    check_shape(op, shape, B::shape(p))?;
+    check_shape(op, shape, B::shape(s))?;
+    if let (Some(g), Some(p), Some(s)) = (B::as_slice(g), B::as_mut_slice(p), B::as_mut_slice(s)) {
+        for ((p, s), &g) in p.iter_mut().zip(s.iter_mut()).zip(g) {
+            f(p, s, g);
+        }
+        return Ok(());
+    }
+    for j in 0..shape.1 {
+        let (g, p, s) = (B::col(g, j), B::col_mut(p, j), B::col_mut(s, j));
+        for ((p, s), &g) in p.iter_mut().zip(s.iter_mut()).zip(g) {
+            f(p, s, g);
+        }
+    }
+    Ok(())
+}
+
+/// Folds every element in a fixed order (column by column, top to bottom).
+#[inline]
+pub fn fold<T: Scalar, B: Backend<T> + ?Sized, A>(
+    m: &B::Matrix,
+    init: A,
+    mut f: impl FnMut(A, T) -> A,
+) -> A {
+    let mut acc = init;
+    for j in 0..B::shape(m).1 {
+        for &x in B::col(m, j) {
+            acc = f(acc, x);
+        }
+    }
+    acc
+}
+
+/// Checks that `index < len`, naming `op` otherwise.
+pub(crate) fn check_index(op: &'static str, index: usize, len: usize) -> Result<()> {
+    if index < len { Ok(()) } else { Err(Error::IndexOutOfBounds { op, index, len }) }
+}

@@ -1,0 +1,1 @@
+//! The faer backend of descent (work in progress).

@@ -1,0 +1,1 @@
+//! The nalgebra backend of descent (work in progress).

@@ -1,0 +1,1 @@
+//! Optimizers: gd, momentum, Adam, RMSProp, AdamW (work in progress).
