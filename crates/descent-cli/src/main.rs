@@ -1,5 +1,37 @@
-//! The `descent` command line (work in progress).
+//! The `descent` command line: trains dense networks on built-in data with gd, momentum,
+//! Adam, RMSProp or AdamW, on the ndarray, nalgebra or faer backend.
 
-fn main() {
-    println!("descent: work in progress");
+use std::process::ExitCode;
+
+use clap::Parser;
+
+mod args;
+mod progress;
+mod train;
+
+/// How a run failed: bad input (exit status 2) or a failure mid-run (exit status 1).
+#[derive(Debug)]
+pub enum Failure {
+    /// A usage or input error, found before training started.
+    Input(anyhow::Error),
+    /// A failure during training, e.g. divergence.
+    Run(anyhow::Error),
+}
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    let res = match cli.command {
+        args::Command::Train(train_args) => train::run(&train_args),
+    };
+    match res {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Input(err)) => {
+            eprintln!("descent: error: {err:#}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Run(err)) => {
+            eprintln!("descent: error: {err:#}");
+            ExitCode::from(1)
+        }
+    }
 }

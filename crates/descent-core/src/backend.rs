@@ -343,9 +343,7 @@ pub trait Backend<T: Scalar>: Send + Sync + 'static {
     /// # Errors
     /// [`Error::ShapeMismatch`] when the shapes differ.
     fn tanh_backward(dz: &mut Self::Matrix, da: &Self::Matrix, a: &Self::Matrix) -> Result<()> {
-        elementwise::zip_into::<T, Self>("tanh_backward", dz, da, a, |da, a| {
-            da * (T::ONE - a * a)
-        })
+        elementwise::zip_into::<T, Self>("tanh_backward", dz, da, a, |da, a| da * (T::ONE - a * a))
     }
 
     /// `out[:, j] = softmax(z[:, j])` for every column, shifted by the column's maximum so that

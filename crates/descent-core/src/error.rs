@@ -44,6 +44,16 @@ pub enum Error {
         /// What is wrong, in words.
         reason: String,
     },
+    /// Training produced a NaN or infinite cost, gradient or parameter.
+    #[error("training diverged at epoch {epoch}, batch {batch}: {what} is not finite")]
+    Diverged {
+        /// The epoch (counting from 0).
+        epoch: usize,
+        /// The mini-batch within the epoch (counting from 0).
+        batch: usize,
+        /// What turned non-finite: `"cost"`, `"gradient"` or `"parameter"`.
+        what: &'static str,
+    },
 }
 
 /// `Result` with descent's [`Error`] as the default error type.

@@ -1,7 +1,53 @@
 //! The training side of **descent**: the MLP, mini-batches, optimizers, learning-rate
-//! schedules and the training loop, written once over any `Backend`.
+//! schedules and the training loop, written once over any [`Backend`](descent_core::Backend).
+//!
+//! - [`Mlp`]: dense layers with ReLU or tanh, and a sigmoid, softmax or linear output, in the
+//!   conventions of the course "Improving Deep Neural Networks" (`W_l` is (n_l, n_{l-1}),
+//!   inputs are (features, examples), gradients are batch means);
+//! - [`Batches`]: per-epoch shuffled mini-batches (SGD, mini-batch and batch GD alike);
+//! - [`optim`]: gd, momentum, Adam, RMSProp, AdamW; [`schedule`]: learning-rate decay;
+//! - [`Trainer`]: the loop, with per-epoch cost and accuracy and per-batch costs;
+//! - [`datasets`]: moons, circles and spirals, generated from a seed.
+//!
+//! # Example
+//! The course's experiment on the moons data, on the ndarray backend:
+//! ```
+//! use descent_train::optim::{Adam, AdamConfig};
+//! use descent_train::schedule::Constant;
+//! use descent_train::{datasets, evaluate, Mlp, MlpConfig, Silent, TrainConfig, Trainer};
+//! use descent_ndarray::Ndarray;
+//!
+//! # fn main() -> descent_core::Result<()> {
+//! let data = datasets::moons(datasets::SyntheticConfig::default())?;
+//! let mut mlp = Mlp::<f64, Ndarray>::new(&MlpConfig::course())?;
+//! let config = TrainConfig { epochs: 100, ..TrainConfig::default() };
+//! let adam = Adam::new(AdamConfig::default())?;
+//! let mut trainer = Trainer::new(config, Box::new(adam), Box::new(Constant::new(0.0007)?))?;
+//! let history = trainer.fit(&mut mlp, &data, &mut Silent)?;
+//! assert_eq!(history.epochs.len(), 100);
+//! let eval = evaluate(&mlp, &data)?;
+//! assert!(eval.accuracy.unwrap() > 0.5);
+//! # Ok(()) }
+//! ```
 
 #![warn(missing_docs)]
 
+mod batches;
+mod cost;
+mod data;
+pub mod datasets;
+mod evaluate;
+mod mlp;
+mod model;
 pub mod optim;
 pub mod schedule;
+mod trainer;
+mod workspace;
+
+pub use batches::Batches;
+pub use data::Dataset;
+pub use evaluate::{EVAL_CHUNK, Evaluation, evaluate, predict};
+pub use mlp::Mlp;
+pub use model::{Activation, Init, MlpConfig, Output};
+pub use trainer::{EpochStats, History, Observer, Silent, TrainConfig, Trainer};
+pub use workspace::Workspace;

@@ -1,0 +1,212 @@
+//! Tiny cases per op with outputs worked out by hand (or, for transcendental values, by
+//! Python's `math`), on every backend: agreement with the reference cannot hide a shared bug.
+//!
+//! Inputs are small integers and halves, exact in `f32`, so every result that needs no
+//! transcendental function is exact and compared with `==`. The golden values come from:
+//! ```python
+//! import math
+//! sigmoid = lambda z: 1 / (1 + math.exp(-z))
+//! print(repr(sigmoid(1.0)), repr(sigmoid(-2.0)), repr(math.tanh(0.5)), repr(math.tanh(-1.0)))
+//! e = [math.exp(x) for x in (1, 2, 3)]
+//! print([repr(x / sum(e)) for x in e])
+//! ```
+
+use descent_core::{Backend, Trans};
+
+use crate::tolerance::Dtype;
+
+/// A backend matrix from a row-major literal.
+fn lit<T: Dtype, B: Backend<T>>(rows: usize, cols: usize, row_major: &[f64]) -> B::Matrix {
+    let data: Vec<T> = row_major.iter().map(|&x| T::from_f64(x)).collect();
+    B::from_row_major(rows, cols, &data).unwrap()
+}
+
+/// A NaN-filled output: every op below that overwrites must not read it.
+fn nan<T: Dtype, B: Backend<T>>(rows: usize, cols: usize) -> B::Matrix {
+    lit::<T, B>(rows, cols, &vec![f64::NAN; rows * cols])
+}
+
+/// The elements in row-major order, as `f64`.
+fn rows_of<T: Dtype, B: Backend<T>>(m: &B::Matrix) -> Vec<f64> {
+    B::to_row_major(m).into_iter().map(T::to_f64).collect()
+}
+
+/// Asserts `|got - want| ≤ rtol·|want| + MIN_POSITIVE` element for element.
+fn assert_near<T: Dtype>(op: &str, got: &[f64], want: &[f64], rtol: f64) {
+    assert_eq!(got.len(), want.len(), "{op}: length");
+    for (i, (&g, &w)) in got.iter().zip(want).enumerate() {
+        let bound = rtol * w.abs() + T::MIN_POSITIVE;
+        assert!((g - w).abs() <= bound, "{op} ({}): element {i} is {g:e}, expected {w:e}", T::DTYPE);
+    }
+}
+
+fn hand_storage<T: Dtype, B: Backend<T>>() {
+    let m = lit::<T, B>(2, 3, &[1., 2., 3., 4., 5., 6.]);
+    assert_eq!(B::shape(&m), (2, 3));
+    let col_major: Vec<f64> = B::to_col_major(&m).into_iter().map(T::to_f64).collect();
+    assert_eq!(col_major, [1., 4., 2., 5., 3., 6.]);
+    assert_eq!(B::col(&m, 1), [T::from_f64(2.), T::from_f64(5.)]);
+    assert_eq!(B::get(&m, 1, 2).unwrap(), T::from_f64(6.));
+    let data: Vec<T> = [1., 2., 3., 4., 5., 6.].into_iter().map(T::from_f64).collect();
+    let mut c = B::from_col_major(2, 3, &data).unwrap();
+    assert_eq!(rows_of::<T, B>(&c), [1., 3., 5., 2., 4., 6.]);
+    B::set(&mut c, 0, 1, T::from_f64(9.)).unwrap();
+    assert_eq!(rows_of::<T, B>(&c), [1., 9., 5., 2., 4., 6.]);
+    assert_eq!(rows_of::<T, B>(&B::zeros(2, 3)), [0.; 6]);
+    B::fill(&mut c, T::from_f64(7.));
+    assert_eq!(rows_of::<T, B>(&c), [7.; 6]);
+    let mut out = nan::<T, B>(2, 3);
+    B::copy(&mut out, &m).unwrap();
+    assert_eq!(rows_of::<T, B>(&out), [1., 2., 3., 4., 5., 6.]);
+}
+
+fn hand_gemm<T: Dtype, B: Backend<T>>() {
+    // [[1, 2, 3], [4, 5, 6]]·[[7, 8], [9, 10], [11, 12]] = [[58, 64], [139, 154]],
+    // from every transpose combination of the stored operands.
+    let a = lit::<T, B>(2, 3, &[1., 2., 3., 4., 5., 6.]);
+    let a_t = lit::<T, B>(3, 2, &[1., 4., 2., 5., 3., 6.]);
+    let b = lit::<T, B>(3, 2, &[7., 8., 9., 10., 11., 12.]);
+    let b_t = lit::<T, B>(2, 3, &[7., 9., 11., 8., 10., 12.]);
+    let one = T::ONE;
+    for (a, ta, b, tb) in [
+        (&a, Trans::No, &b, Trans::No),
+        (&a, Trans::No, &b_t, Trans::Yes),
+        (&a_t, Trans::Yes, &b, Trans::No),
+        (&a_t, Trans::Yes, &b_t, Trans::Yes),
+    ] {
+        let mut out = nan::<T, B>(2, 2);
+        B::gemm(&mut out, one, a, ta, b, tb, T::ZERO).unwrap();
+        assert_eq!(rows_of::<T, B>(&out), [58., 64., 139., 154.], "gemm {ta:?} {tb:?}");
+        // alpha = 2, beta = 0.5 on out = [[2, 4], [6, 8]]: 2·58 + 1 = 117, …
+        let mut out = lit::<T, B>(2, 2, &[2., 4., 6., 8.]);
+        B::gemm(&mut out, T::from_f64(2.), a, ta, b, tb, T::from_f64(0.5)).unwrap();
+        assert_eq!(rows_of::<T, B>(&out), [117., 130., 281., 312.], "gemm {ta:?} {tb:?}");
+        // alpha = -1, beta = 1: out - a·b.
+        let mut out = lit::<T, B>(2, 2, &[60., 60., 140., 150.]);
+        B::gemm(&mut out, -one, a, ta, b, tb, one).unwrap();
+        assert_eq!(rows_of::<T, B>(&out), [2., -4., 1., -4.], "gemm {ta:?} {tb:?}");
+    }
+    // The trait's doc example and its mirror: aᵀ·a and a·aᵀ of [[1, 2], [3, 4]].
+    let a = lit::<T, B>(2, 2, &[1., 2., 3., 4.]);
+    let mut out = nan::<T, B>(2, 2);
+    B::gemm(&mut out, one, &a, Trans::Yes, &a, Trans::No, T::ZERO).unwrap();
+    assert_eq!(rows_of::<T, B>(&out), [10., 14., 14., 20.]);
+    B::gemm(&mut out, one, &a, Trans::No, &a, Trans::Yes, T::ZERO).unwrap();
+    assert_eq!(rows_of::<T, B>(&out), [5., 11., 11., 25.]);
+    // An outer product (k = 1) and a dot product (m = n = 1) of [1, 2, 3].
+    let v = lit::<T, B>(3, 1, &[1., 2., 3.]);
+    let mut outer = nan::<T, B>(3, 3);
+    B::gemm(&mut outer, one, &v, Trans::No, &v, Trans::Yes, T::ZERO).unwrap();
+    assert_eq!(rows_of::<T, B>(&outer), [1., 2., 3., 2., 4., 6., 3., 6., 9.]);
+    let mut dot = nan::<T, B>(1, 1);
+    B::gemm(&mut dot, one, &v, Trans::Yes, &v, Trans::No, T::ZERO).unwrap();
+    assert_eq!(rows_of::<T, B>(&dot), [14.]);
+}
+
+fn hand_blas1<T: Dtype, B: Backend<T>>() {
+    let mut m = lit::<T, B>(2, 2, &[1., -2., 0.5, 4.]);
+    B::scale(&mut m, T::from_f64(3.));
+    assert_eq!(rows_of::<T, B>(&m), [3., -6., 1.5, 12.]);
+
+    let mut out = lit::<T, B>(2, 2, &[1., 2., 3., 4.]);
+    let x = lit::<T, B>(2, 2, &[1., 1., 2., -2.]);
+    B::axpy(&mut out, T::from_f64(0.5), &x).unwrap();
+    assert_eq!(rows_of::<T, B>(&out), [1.5, 2.5, 4., 3.]);
+
+    let (a, b) = (lit::<T, B>(2, 2, &[1., 2., 3., 4.]), lit::<T, B>(2, 2, &[-1., 0.5, 2., 0.]));
+    let mut out = nan::<T, B>(2, 2);
+    B::mul_elem(&mut out, &a, &b).unwrap();
+    assert_eq!(rows_of::<T, B>(&out), [-1., 1., 6., 0.]);
+
+    let mut out = lit::<T, B>(2, 3, &[1., 2., 3., 4., 5., 6.]);
+    B::add_col(&mut out, &lit::<T, B>(2, 1, &[10., -1.])).unwrap();
+    assert_eq!(rows_of::<T, B>(&out), [11., 12., 13., 3., 4., 5.]);
+
+    let src = lit::<T, B>(2, 3, &[1., 2., 3., 4., 5., 6.]);
+    let mut out = nan::<T, B>(2, 4);
+    B::gather_cols(&mut out, &src, &[2, 0, 2, 1]).unwrap();
+    assert_eq!(rows_of::<T, B>(&out), [3., 1., 3., 2., 6., 4., 6., 5.]);
+}
+
+fn hand_reductions<T: Dtype, B: Backend<T>>() {
+    let a = lit::<T, B>(2, 3, &[1., 2., 3., 4., 5., 6.]);
+    // Row sums 6 and 15, halved; the NaN in `out` is not read when beta = 0.
+    let mut out = nan::<T, B>(2, 1);
+    B::sum_cols(&mut out, T::from_f64(0.5), &a, T::ZERO).unwrap();
+    assert_eq!(rows_of::<T, B>(&out), [3., 7.5]);
+    // 1·[6, 15] + 2·[1, -1].
+    let mut out = lit::<T, B>(2, 1, &[1., -1.]);
+    B::sum_cols(&mut out, T::ONE, &a, T::from_f64(2.)).unwrap();
+    assert_eq!(rows_of::<T, B>(&out), [8., 13.]);
+
+    assert_eq!(B::sum_squares(&lit::<T, B>(2, 2, &[1., 2., 3., -4.])).to_f64(), 30.);
+    assert!(B::all_finite(&lit::<T, B>(1, 2, &[1., 2.])));
+    assert!(!B::all_finite(&lit::<T, B>(1, 2, &[1., f64::NAN])));
+    assert!(!B::all_finite(&lit::<T, B>(2, 1, &[f64::NEG_INFINITY, 0.])));
+    assert!(!B::all_finite(&lit::<T, B>(1, 1, &[f64::INFINITY])));
+}
+
+fn hand_relu<T: Dtype, B: Backend<T>>() {
+    let z = lit::<T, B>(2, 3, &[-1., 0., 2., -0.5, 3., -0.]);
+    let mut out = nan::<T, B>(2, 3);
+    B::relu(&mut out, &z).unwrap();
+    assert_eq!(rows_of::<T, B>(&out), [0., 0., 2., 0., 3., 0.]);
+    // The derivative at z = 0 is 0.
+    let da = lit::<T, B>(2, 3, &[1., 2., 3., 4., 5., 6.]);
+    B::relu_backward(&mut out, &da, &z).unwrap();
+    assert_eq!(rows_of::<T, B>(&out), [0., 0., 3., 0., 5., 0.]);
+}
+
+fn hand_sigmoid<T: Dtype, B: Backend<T>>() {
+    let z = lit::<T, B>(1, 5, &[0., 800., -800., 1., -2.]);
+    let mut out = nan::<T, B>(1, 5);
+    B::sigmoid(&mut out, &z).unwrap();
+    let got = rows_of::<T, B>(&out);
+    // Exact: 1/2, and 1 and 0 where e^{±800} overflows or underflows every dtype.
+    assert_eq!(got[..3], [0.5, 1., 0.]);
+    assert_near::<T>("sigmoid", &got[3..], &[0.7310585786300049, 0.11920292202211755], T::TRANSCENDENTAL);
+    // 2·½·½ = 0.5, 4·¼·¾ = 0.75, 3·1·0 = 0.
+    let (da, a) = (lit::<T, B>(1, 3, &[2., 4., 3.]), lit::<T, B>(1, 3, &[0.5, 0.25, 1.]));
+    let mut dz = nan::<T, B>(1, 3);
+    B::sigmoid_backward(&mut dz, &da, &a).unwrap();
+    assert_eq!(rows_of::<T, B>(&dz), [0.5, 0.75, 0.]);
+}
+
+fn hand_tanh<T: Dtype, B: Backend<T>>() {
+    let z = lit::<T, B>(5, 1, &[0., 800., -800., 0.5, -1.]);
+    let mut out = nan::<T, B>(5, 1);
+    B::tanh(&mut out, &z).unwrap();
+    let got = rows_of::<T, B>(&out);
+    assert_eq!(got[..3], [0., 1., -1.]);
+    assert_near::<T>("tanh", &got[3..], &[0.46211715726000974, -0.7615941559557649], T::TRANSCENDENTAL);
+    // 2·(1 - ¼) = 1.5, 4·(1 - 1) = 0, 1·(1 - 0) = 1.
+    let (da, a) = (lit::<T, B>(3, 1, &[2., 4., 1.]), lit::<T, B>(3, 1, &[0.5, -1., 0.]));
+    let mut dz = nan::<T, B>(3, 1);
+    B::tanh_backward(&mut dz, &da, &a).unwrap();
+    assert_eq!(rows_of::<T, B>(&dz), [1.5, 0., 1.]);
+}
+
+fn hand_softmax<T: Dtype, B: Backend<T>>() {
+    // Columns: equal logits; equal large logits (e^1000 overflows unless shifted); a logit
+    // whose exponential underflows next to 0.
+    let z = lit::<T, B>(4, 3, &[0., 1000., -1000., 0., 1000., 0., 0., 1000., -1000., 0., 1000., -1000.]);
+    let mut out = nan::<T, B>(4, 3);
+    B::softmax_cols(&mut out, &z).unwrap();
+    assert_eq!(rows_of::<T, B>(&out), [0.25, 0.25, 0., 0.25, 0.25, 1., 0.25, 0.25, 0., 0.25, 0.25, 0.]);
+    let z = lit::<T, B>(3, 1, &[1., 2., 3.]);
+    let mut out = nan::<T, B>(3, 1);
+    B::softmax_cols(&mut out, &z).unwrap();
+    let want = [0.09003057317038046, 0.24472847105479767, 0.6652409557748219];
+    assert_near::<T>("softmax_cols", &rows_of::<T, B>(&out), &want, T::TRANSCENDENTAL);
+}
+
+backend_tests!(
+    hand_storage,
+    hand_gemm,
+    hand_blas1,
+    hand_reductions,
+    hand_relu,
+    hand_sigmoid,
+    hand_tanh,
+    hand_softmax,
+);

@@ -1,0 +1,85 @@
+//! Full passes over a data set: cost and accuracy, and predictions.
+
+use descent_core::{Backend, Result, Scalar};
+
+use crate::trainer::gather;
+use crate::{Dataset, Mlp, Workspace};
+
+/// Examples per forward pass when evaluating, to bound the memory of the caches.
+pub const EVAL_CHUNK: usize = 4096;
+
+/// Cost and accuracy of a network on a data set.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Evaluation {
+    /// Mean cost over the examples (mean squared error for a linear output).
+    pub cost: f64,
+    /// Fraction predicted correctly; `None` for a linear output.
+    pub accuracy: Option<f64>,
+    /// The number of examples.
+    pub n_examples: usize,
+}
+
+/// Evaluates `mlp` on every example of `data`, in chunks of [`EVAL_CHUNK`]. Allocates.
+///
+/// # Errors
+/// [`descent_core::Error::InvalidArgument`] when the data does not fit the network.
+pub fn evaluate<T: Scalar, B: Backend<T>>(
+    mlp: &Mlp<T, B>,
+    data: &Dataset<T>,
+) -> Result<Evaluation> {
+    let (mut cost, mut correct) = (0.0_f64, 0_usize);
+    for_each_chunk(mlp, data, |ws, y| {
+        cost += mlp.cost_sum(ws, y)?.to_f64();
+        correct += mlp.count_correct(ws, y)?;
+        Ok(())
+    })?;
+    let m = data.n_examples();
+    Ok(Evaluation {
+        cost: cost / m as f64,
+        accuracy: mlp.output().is_classifier().then(|| correct as f64 / m as f64),
+        n_examples: m,
+    })
+}
+
+/// The network's outputs for every example, column-major (outputs, examples). Allocates.
+///
+/// # Errors
+/// [`descent_core::Error::InvalidArgument`] when the data does not fit the network.
+pub fn predict<T: Scalar, B: Backend<T>>(mlp: &Mlp<T, B>, data: &Dataset<T>) -> Result<Vec<T>> {
+    let mut res = Vec::with_capacity(data.n_examples() * mlp.layers()[mlp.layers().len() - 1]);
+    for_each_chunk(mlp, data, |ws, _| {
+        res.extend(B::to_col_major(ws.output()));
+        Ok(())
+    })?;
+    Ok(res)
+}
+
+fn for_each_chunk<T: Scalar, B: Backend<T>>(
+    mlp: &Mlp<T, B>,
+    data: &Dataset<T>,
+    mut f: impl FnMut(&Workspace<T, B>, &B::Matrix) -> Result<()>,
+) -> Result<()> {
+    let layers = mlp.layers();
+    if data.n_features() != layers[0] {
+        return Err(descent_core::Error::InvalidArgument {
+            op: "data",
+            reason: format!(
+                "the data has {} features but the network's input is {} wide",
+                data.n_features(),
+                layers[0]
+            ),
+        });
+    }
+    let m = data.n_examples();
+    let idx: Vec<usize> = (0..m).collect();
+    for chunk in idx.chunks(EVAL_CHUNK) {
+        let n = chunk.len();
+        let mut x = B::zeros(layers[0], n);
+        let mut y = B::zeros(layers[layers.len() - 1], n);
+        let mut ws = Workspace::new(layers, n);
+        gather(mlp, data, chunk, &mut x, &mut y)?;
+        mlp.forward(&x, &mut ws)?;
+        f(&ws, &y)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,322 @@
+//! `Trainer`: runs epochs of mini-batches through forward, backward and an optimizer step.
+
+use std::ops::ControlFlow;
+
+use descent_core::{Backend, Error, Optimizer, Result, Scalar, Schedule};
+
+use crate::{Batches, Dataset, Mlp, Workspace};
+
+/// Settings of a training run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainConfig {
+    /// Number of epochs (passes over the data). Default 5000, as the course.
+    pub epochs: usize,
+    /// Examples per mini-batch: 1 is SGD, ≥ m is batch gradient descent. Default 64.
+    pub batch_size: usize,
+    /// Shuffle the examples every epoch; otherwise batches are consecutive. Default `true`.
+    pub shuffle: bool,
+    /// Seed of the per-epoch permutations. Default 1.
+    pub seed: u64,
+    /// Clip the gradients' global L2 norm to this value before each step. Default: off.
+    pub clip_norm: Option<f64>,
+    /// Record every mini-batch's cost in [`History::batch_costs`]. Default `true`.
+    pub record_batch_costs: bool,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        Self {
+            epochs: 5000,
+            batch_size: 64,
+            shuffle: true,
+            seed: 1,
+            clip_norm: None,
+            record_batch_costs: true,
+        }
+    }
+}
+
+impl TrainConfig {
+    /// Checks the settings.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] (op `"train"`) for batch size 0 or a clip norm that is not a
+    /// positive finite number.
+    pub fn validate(&self) -> Result<()> {
+        if self.batch_size == 0 {
+            return Err(Error::InvalidArgument {
+                op: "train",
+                reason: "batch size must be at least 1".into(),
+            });
+        }
+        if let Some(c) = self.clip_norm
+            && !(c > 0.0 && c.is_finite())
+        {
+            return Err(Error::InvalidArgument {
+                op: "train",
+                reason: format!("clip norm must be a positive finite number, got {c}"),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// What one epoch measured, from the forward passes its batches already made (before each
+/// batch's update): no extra pass over the data.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EpochStats {
+    /// The epoch, counting from 0 over the trainer's life (it continues after a resume).
+    pub epoch: usize,
+    /// The learning rate the epoch trained with.
+    pub lr: f64,
+    /// The course's epoch cost: the sum over batches of each batch's summed cost, over `m`.
+    pub cost: f64,
+    /// Fraction of examples predicted correctly; `None` for a linear output.
+    pub accuracy: Option<f64>,
+}
+
+/// Everything a run recorded. Storage is reserved before the first step.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct History {
+    /// One entry per epoch.
+    pub epochs: Vec<EpochStats>,
+    /// The mean cost of every mini-batch, in order (when recorded): mini-batch descent's wiggle.
+    pub batch_costs: Vec<f64>,
+}
+
+/// Hooks a front end uses to show progress; the loop knows nothing about terminals.
+pub trait Observer {
+    /// Called after every mini-batch with its mean cost.
+    fn on_batch(&mut self, epoch: usize, batch: usize, cost: f64) {
+        let _ = (epoch, batch, cost);
+    }
+
+    /// Called after every epoch; return `ControlFlow::Break(())` to stop after this epoch.
+    fn on_epoch(&mut self, stats: &EpochStats) -> ControlFlow<()> {
+        let _ = stats;
+        ControlFlow::Continue(())
+    }
+}
+
+/// An observer that does nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Silent;
+
+impl Observer for Silent {}
+
+/// Runs mini-batch training: per epoch, the schedule's learning rate, a fresh order of the
+/// examples, and for each batch gather → forward → cost → backward → (clip) → optimizer step.
+///
+/// All buffers (batches, caches, gradients, optimizer state, history) are allocated before
+/// the first step; steady-state steps allocate nothing. Same seed and backend give
+/// bit-identical parameters: every reduction has a fixed order.
+pub struct Trainer<T: Scalar, B: Backend<T>> {
+    config: TrainConfig,
+    optimizer: Box<dyn Optimizer<T, B>>,
+    schedule: Box<dyn Schedule>,
+    epochs_done: usize,
+}
+
+impl<T: Scalar, B: Backend<T>> std::fmt::Debug for Trainer<T, B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Trainer")
+            .field("config", &self.config)
+            .field("optimizer", &self.optimizer.name())
+            .field("schedule", &self.schedule)
+            .field("epochs_done", &self.epochs_done)
+            .finish()
+    }
+}
+
+/// One batch size's buffers: the gathered examples, their encoded targets, and the caches.
+struct BatchBuffers<T: Scalar, B: Backend<T>> {
+    x: B::Matrix,
+    y: B::Matrix,
+    ws: Workspace<T, B>,
+}
+
+impl<T: Scalar, B: Backend<T>> BatchBuffers<T, B> {
+    fn new(layers: &[usize], n: usize) -> Self {
+        Self {
+            x: B::zeros(layers[0], n),
+            y: B::zeros(layers[layers.len() - 1], n),
+            ws: Workspace::new(layers, n),
+        }
+    }
+}
+
+impl<T: Scalar, B: Backend<T>> Trainer<T, B> {
+    /// A trainer with these settings, update rule and learning-rate schedule.
+    ///
+    /// # Errors
+    /// Whatever [`TrainConfig::validate`] rejects.
+    pub fn new(
+        config: TrainConfig,
+        optimizer: Box<dyn Optimizer<T, B>>,
+        schedule: Box<dyn Schedule>,
+    ) -> Result<Self> {
+        config.validate()?;
+        Ok(Self { config, optimizer, schedule, epochs_done: 0 })
+    }
+
+    /// The settings.
+    #[must_use]
+    pub fn config(&self) -> &TrainConfig {
+        &self.config
+    }
+
+    /// The optimizer (for its state).
+    #[must_use]
+    pub fn optimizer(&self) -> &dyn Optimizer<T, B> {
+        self.optimizer.as_ref()
+    }
+
+    /// The optimizer, mutably (to restore its state).
+    pub fn optimizer_mut(&mut self) -> &mut dyn Optimizer<T, B> {
+        self.optimizer.as_mut()
+    }
+
+    /// Epochs trained so far; the next [`fit`](Trainer::fit) starts at this epoch.
+    #[must_use]
+    pub fn epochs_done(&self) -> usize {
+        self.epochs_done
+    }
+
+    /// Sets the number of epochs already trained (when resuming with a restored optimizer).
+    pub fn set_epochs_done(&mut self, epochs: usize) {
+        self.epochs_done = epochs;
+    }
+
+    /// Trains `mlp` on `data` for `config.epochs` epochs, starting at [`epochs_done`](Trainer::epochs_done).
+    ///
+    /// # Errors
+    /// - [`Error::InvalidArgument`] before any step when the data does not fit the network
+    ///   (input width, a target that is not a label of this output) or a learning rate is
+    ///   negative or not finite;
+    /// - [`Error::Diverged`] naming the epoch and batch when the cost or a gradient turns NaN
+    ///   or infinite: the check runs before the update, so `mlp` keeps the last good
+    ///   parameters (a parameter that overflows during an update with finite gradients is
+    ///   reported the same way, after that update).
+    pub fn fit(
+        &mut self,
+        mlp: &mut Mlp<T, B>,
+        data: &Dataset<T>,
+        observer: &mut dyn Observer,
+    ) -> Result<History> {
+        check_data(mlp, data)?;
+        let m = data.n_examples();
+        let mut batches =
+            Batches::new(m, self.config.batch_size, self.config.shuffle, self.config.seed)?;
+        let layers = mlp.layers().to_vec();
+        let mut full = BatchBuffers::<T, B>::new(&layers, batches.batch_size());
+        let mut partial = batches.remainder().map(|r| BatchBuffers::<T, B>::new(&layers, r));
+        let mut grads = mlp.zeros_like_params();
+        if self.epochs_done == 0 {
+            self.optimizer.init(mlp.params())?;
+        }
+        let mut history = History {
+            epochs: Vec::with_capacity(self.config.epochs),
+            batch_costs: Vec::with_capacity(if self.config.record_batch_costs {
+                self.config.epochs.saturating_mul(batches.n_batches()).min(1 << 26)
+            } else {
+                0
+            }),
+        };
+        let clip = self.config.clip_norm.map(T::from_f64);
+        let start = self.epochs_done;
+        for epoch in start..start + self.config.epochs {
+            let lr = self.schedule.lr(epoch);
+            if !(lr >= 0.0 && lr.is_finite()) {
+                return Err(Error::InvalidArgument {
+                    op: "schedule",
+                    reason: format!("learning rate of epoch {epoch} is {lr}"),
+                });
+            }
+            batches.start_epoch(epoch);
+            let (mut cost_sum, mut correct) = (0.0_f64, 0_usize);
+            for (batch, idx) in batches.iter().enumerate() {
+                let buf = match partial.as_mut() {
+                    Some(p) if idx.len() == p.ws.n_examples() => p,
+                    _ => &mut full,
+                };
+                gather(mlp, data, idx, &mut buf.x, &mut buf.y)?;
+                mlp.forward(&buf.x, &mut buf.ws)?;
+                let cost = mlp.cost_sum(&buf.ws, &buf.y)?;
+                if !cost.is_finite() {
+                    return Err(Error::Diverged { epoch, batch, what: "cost" });
+                }
+                correct += mlp.count_correct(&buf.ws, &buf.y)?;
+                mlp.backward(&buf.x, &buf.y, &mut buf.ws, &mut grads)?;
+                if let Some(max_norm) = clip {
+                    crate::optim::clip_by_global_norm::<T, B>(&mut grads, max_norm)?;
+                }
+                if !grads.iter().all(B::all_finite) {
+                    return Err(Error::Diverged { epoch, batch, what: "gradient" });
+                }
+                self.optimizer.step(mlp.params_mut(), &grads, T::from_f64(lr))?;
+                if !mlp.params().iter().all(B::all_finite) {
+                    return Err(Error::Diverged { epoch, batch, what: "parameter" });
+                }
+                cost_sum += cost.to_f64();
+                let batch_cost = cost.to_f64() / idx.len() as f64;
+                if self.config.record_batch_costs
+                    && history.batch_costs.len() < history.batch_costs.capacity()
+                {
+                    history.batch_costs.push(batch_cost);
+                }
+                observer.on_batch(epoch, batch, batch_cost);
+            }
+            let stats = EpochStats {
+                epoch,
+                lr,
+                cost: cost_sum / m as f64,
+                accuracy: mlp.output().is_classifier().then(|| correct as f64 / m as f64),
+            };
+            history.epochs.push(stats);
+            self.epochs_done = epoch + 1;
+            if observer.on_epoch(&stats).is_break() {
+                break;
+            }
+        }
+        Ok(history)
+    }
+}
+
+/// Checks, before training, that every example fits the network.
+fn check_data<T: Scalar, B: Backend<T>>(mlp: &Mlp<T, B>, data: &Dataset<T>) -> Result<()> {
+    if data.n_features() != mlp.layers()[0] {
+        return Err(Error::InvalidArgument {
+            op: "data",
+            reason: format!(
+                "the data has {} features but the network's input is {} wide",
+                data.n_features(),
+                mlp.layers()[0]
+            ),
+        });
+    }
+    let mut col = vec![T::ZERO; mlp.layers()[mlp.layers().len() - 1]];
+    for j in 0..data.n_examples() {
+        mlp.encode_target(data.target(j), &mut col).map_err(|e| match e {
+            Error::InvalidArgument { reason, .. } => {
+                Error::InvalidArgument { op: "data", reason: format!("example {j}: {reason}") }
+            }
+            other => other,
+        })?;
+    }
+    Ok(())
+}
+
+/// Copies the examples `idx` into the batch buffers `x` (features) and `y` (encoded targets).
+pub(crate) fn gather<T: Scalar, B: Backend<T>>(
+    mlp: &Mlp<T, B>,
+    data: &Dataset<T>,
+    idx: &[usize],
+    x: &mut B::Matrix,
+    y: &mut B::Matrix,
+) -> Result<()> {
+    for (c, &j) in idx.iter().enumerate() {
+        B::col_mut(x, c).copy_from_slice(data.example(j));
+        mlp.encode_target(data.target(j), B::col_mut(y, c))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,11 @@
+//! Integration tests of descent-train: gradient checks, allocation, determinism, backend
+//! agreement after training, and the classic optimizer comparison.
+
+mod alloc_count;
+mod classic;
+mod gradient_check;
+mod no_alloc;
+mod reproducible;
+
+#[global_allocator]
+static ALLOC: alloc_count::Counting = alloc_count::Counting;

@@ -1,0 +1,141 @@
+//! Project automation for descent, run as `cargo xtask <command>` (an alias in
+//! `.cargo/config.toml`): plain Rust instead of shell scripts, with no dependency beyond
+//! `anyhow` and `serde_json`.
+
+mod bench;
+mod report;
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use anyhow::{Context, bail};
+
+const HELP: &str = "\
+cargo xtask: project automation for descent
+
+USAGE:
+    cargo xtask <COMMAND>
+
+COMMANDS:
+    bench [--quick]   Check every backend against its reference answers
+                      (descent-benches' check-backends), run the criterion benchmarks
+                      (cargo bench -p descent-benches --bench main; --quick passes criterion's
+                      --quick) and write BENCHMARKS.md at the repository root
+    embed             Build and run examples/embed, a crate outside the workspace that uses
+                      descent with the faer feature only (target dir target/embed)
+    help, --help, -h  Print this help
+";
+
+/// What the command line asked for.
+enum Task {
+    Help,
+    Bench { quick: bool },
+    Embed,
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let task = match parse(&args) {
+        Ok(task) => task,
+        Err(err) => {
+            eprintln!("error: {err:#}\n\n{HELP}");
+            return ExitCode::from(2);
+        }
+    };
+    let res = match task {
+        Task::Help => {
+            print!("{HELP}");
+            Ok(())
+        }
+        Task::Bench { quick } => bench::run(quick),
+        Task::Embed => embed(),
+    };
+    match res {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn parse(args: &[String]) -> anyhow::Result<Task> {
+    let Some((command, rest)) = args.split_first() else { return Ok(Task::Help) };
+    let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
+    match (command.as_str(), rest.as_slice()) {
+        ("help" | "--help" | "-h", _) | ("bench" | "embed", ["--help" | "-h"]) => Ok(Task::Help),
+        ("bench", []) => Ok(Task::Bench { quick: false }),
+        ("bench", ["--quick"]) => Ok(Task::Bench { quick: true }),
+        ("embed", []) => Ok(Task::Embed),
+        ("bench" | "embed", _) => bail!("unexpected arguments to `{command}`: {rest:?}"),
+        _ => bail!("unknown command `{command}`"),
+    }
+}
+
+/// `cargo xtask embed`: builds and runs the embedding example, failing when it fails.
+fn embed() -> anyhow::Result<()> {
+    let manifest = project_root().join("examples/embed/Cargo.toml");
+    run_cargo(&[
+        "run",
+        "--release",
+        "--manifest-path",
+        path_str(&manifest)?,
+        "--target-dir",
+        path_str(&project_root().join("target/embed"))?,
+    ])
+}
+
+/// The repository root: the parent of this crate's directory.
+pub(crate) fn project_root() -> PathBuf {
+    let manifest_dir = env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+    manifest_dir.parent().map_or(manifest_dir.clone(), Path::to_path_buf)
+}
+
+/// The cargo that runs us (`$CARGO`), or `cargo` from `PATH`.
+pub(crate) fn cargo() -> Command {
+    let mut cmd = Command::new(env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    cmd.current_dir(project_root());
+    cmd
+}
+
+/// Runs cargo with `args` in the repository root, failing when it fails.
+pub(crate) fn run_cargo(args: &[&str]) -> anyhow::Result<()> {
+    eprintln!("$ cargo {}", args.join(" "));
+    let status = cargo().args(args).status().context("could not start cargo")?;
+    if !status.success() {
+        bail!("`cargo {}` failed ({status})", args.join(" "));
+    }
+    Ok(())
+}
+
+fn path_str(path: &Path) -> anyhow::Result<&str> {
+    path.to_str().with_context(|| format!("path {} is not UTF-8", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_strs(args: &[&str]) -> anyhow::Result<Task> {
+        parse(&args.iter().map(ToString::to_string).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn commands_parse_and_mistakes_are_usage_errors() {
+        assert!(matches!(parse_strs(&[]), Ok(Task::Help)));
+        assert!(matches!(parse_strs(&["--help"]), Ok(Task::Help)));
+        assert!(matches!(parse_strs(&["bench"]), Ok(Task::Bench { quick: false })));
+        assert!(matches!(parse_strs(&["bench", "--quick"]), Ok(Task::Bench { quick: true })));
+        assert!(matches!(parse_strs(&["embed"]), Ok(Task::Embed)));
+        assert!(parse_strs(&["bench", "--slow"]).is_err());
+        assert!(parse_strs(&["deploy"]).is_err());
+    }
+
+    #[test]
+    fn the_project_root_holds_the_workspace_manifest() {
+        assert!(project_root().join("Cargo.toml").is_file());
+        assert!(project_root().join("xtask/Cargo.toml").is_file());
+    }
+}
