@@ -177,14 +177,16 @@ Each cell is criterion's mean time for one call, over all samples of that benchm
 cells add the throughput `2·m·n·k / time` in GFLOP/s. Rows are named by the stored operands
 (`5x64.2x64T` is `dZ·Xᵀ` with `X` stored as 2×64 and used transposed). The course rows
 (`5x2`, `5x64`, …) are the products of the `[2, 5, 2, 1]` network on a batch of 64, where a call
-costs tens of nanoseconds and overhead (shape checks, dispatch, packing) dominates; the
+takes well under a microsecond and fixed costs (shape checks, dispatch, packing) dominate; the
 `1024x784` rows are the first layer of the `wide` network `[784, 1024, 1024, 1]` on a batch of
 256, where the kernel dominates and one core's peak is the limit. `train_step` is one complete
 step (forward, cost, backward, Adam update) on a batch allocated beforehand, so it measures the
 dense math and the optimizer, not data loading. \"fastest\" names the backend with the lowest
-mean and \"spread\" is slowest ÷ fastest. The machine is shared: when the load average above
-exceeds the number of CPUs, other processes competed for the cores and absolute times are
-pessimistic; compare backends within a row, which ran minutes apart, rather than across runs.
+mean and \"spread\" is slowest ÷ fastest. The machine may be shared: when the load average
+above exceeds the number of CPUs, other processes competed for the cores, absolute times are
+pessimistic and differences under about 1.5× between backends can flip from one run to the
+next. Compare backends within a row, measured seconds apart, rather than across runs or
+machines.
 ";
 
 /// The earliest write among the estimates that `keep` selects.

@@ -20,6 +20,7 @@ pub enum Command {
 
 /// `descent train` flags.
 #[derive(Debug, Args)]
+#[command(allow_negative_numbers = true)]
 pub struct TrainArgs {
     /// A built-in data set: moons, circles or spirals (3 classes).
     #[arg(long, default_value = "moons")]

@@ -20,9 +20,8 @@ use crate::progress::Progress;
 /// Runs `descent train`.
 pub fn run(args: &TrainArgs) -> Result<(), Failure> {
     let plan = Plan::from_args(args).map_err(Failure::Input)?;
-    if let Some(threads) = args.threads {
-        descent_threads(threads).map_err(Failure::Input)?;
-    }
+    let all_cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    descent_threads(args.threads.unwrap_or(all_cores)).map_err(Failure::Input)?;
     match (args.backend, args.dtype) {
         (BackendArg::Ndarray, DtypeArg::F32) => train::<f32, Ndarray>(&plan, args),
         (BackendArg::Ndarray, DtypeArg::F64) => train::<f64, Ndarray>(&plan, args),

@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use proptest::sample::select;
 use proptest::test_runner::TestCaseError;
 
-use crate::harness::{CASES, check_shapes, from_b, ok, to_b};
+use crate::harness::{BinaryOp, CASES, UnaryOp, check_shapes, from_b, ok, to_b};
 use crate::reference::{self, Mat};
 use crate::strategies::{
     ELEMENTWISE_SHAPES, Shape, alpha, logit, mat, scalar, shape, signed_unit, unit, value,
@@ -36,7 +36,7 @@ where
 /// Applies a unary op `f(out, z)` on `B` to a NaN-filled output and returns the result.
 fn unary<T: Dtype, B: Backend<T>>(
     z: &Mat<T>,
-    f: fn(&mut B::Matrix, &B::Matrix) -> descent_core::Result<()>,
+    f: UnaryOp<B::Matrix>,
 ) -> Result<Mat<T>, TestCaseError> {
     let mut out = nan_out::<T, B>(z.shape())?;
     ok(f(&mut out, &to_b::<T, B>(z)?))?;
@@ -47,7 +47,7 @@ fn unary<T: Dtype, B: Backend<T>>(
 fn binary<T: Dtype, B: Backend<T>>(
     x: &Mat<T>,
     y: &Mat<T>,
-    f: fn(&mut B::Matrix, &B::Matrix, &B::Matrix) -> descent_core::Result<()>,
+    f: BinaryOp<B::Matrix>,
 ) -> Result<Mat<T>, TestCaseError> {
     let mut out = nan_out::<T, B>(x.shape())?;
     ok(f(&mut out, &to_b::<T, B>(x)?, &to_b::<T, B>(y)?))?;
@@ -88,10 +88,16 @@ fn axpy<T: Dtype, B: Backend<T>>() {
 
 /// `out = a ⊙ b`.
 fn mul_elem<T: Dtype, B: Backend<T>>() {
-    check_shapes(CASES, ELEMENTWISE_SHAPES, shape(), |s| pair::<T, _, _>(s, value, value), |(a, b)| {
-        let got = binary::<T, B>(&a, &b, B::mul_elem)?;
-        assert_close("mul_elem", a.rows, &got.data, &reference::mul_elem(&a, &b), T::ARITHMETIC)
-    });
+    check_shapes(
+        CASES,
+        ELEMENTWISE_SHAPES,
+        shape(),
+        |s| pair::<T, _, _>(s, value, value),
+        |(a, b)| {
+            let got = binary::<T, B>(&a, &b, B::mul_elem)?;
+            assert_close("mul_elem", a.rows, &got.data, &reference::mul_elem(&a, &b), T::ARITHMETIC)
+        },
+    );
 }
 
 /// `out += v·1ᵀ` for a column `v`.
@@ -112,58 +118,94 @@ fn add_col<T: Dtype, B: Backend<T>>() {
 
 /// `relu` is exact, including at zero.
 fn relu<T: Dtype, B: Backend<T>>() {
-    check_shapes(CASES, ELEMENTWISE_SHAPES, shape(), |s| s.prop_flat_map(|s| mat::<T>(s, value())), |z| {
-        let got = unary::<T, B>(&z, B::relu)?;
-        assert_exact("relu", z.rows, &got.data, &reference::relu(&z))
-    });
+    check_shapes(
+        CASES,
+        ELEMENTWISE_SHAPES,
+        shape(),
+        |s| s.prop_flat_map(|s| mat::<T>(s, value())),
+        |z| {
+            let got = unary::<T, B>(&z, B::relu)?;
+            assert_exact("relu", z.rows, &got.data, &reference::relu(&z))
+        },
+    );
 }
 
 /// `relu_backward` is exact; its derivative at `z = 0` is 0.
 fn relu_backward<T: Dtype, B: Backend<T>>() {
-    check_shapes(CASES, ELEMENTWISE_SHAPES, shape(), |s| pair::<T, _, _>(s, value, value), |(da, z)| {
-        let got = binary::<T, B>(&da, &z, B::relu_backward)?;
-        assert_exact("relu_backward", da.rows, &got.data, &reference::relu_backward(&da, &z))
-    });
+    check_shapes(
+        CASES,
+        ELEMENTWISE_SHAPES,
+        shape(),
+        |s| pair::<T, _, _>(s, value, value),
+        |(da, z)| {
+            let got = binary::<T, B>(&da, &z, B::relu_backward)?;
+            assert_exact("relu_backward", da.rows, &got.data, &reference::relu_backward(&da, &z))
+        },
+    );
 }
 
 /// `sigmoid` for `|z|` up to 800: no NaN or infinity, every value in `[0, 1]`.
 fn sigmoid<T: Dtype, B: Backend<T>>() {
-    check_shapes(CASES, ELEMENTWISE_SHAPES, shape(), |s| s.prop_flat_map(|s| mat::<T>(s, logit())), |z| {
-        let got = unary::<T, B>(&z, B::sigmoid)?;
-        let in_range = got.data.iter().all(|&a| a >= T::ZERO && a <= T::ONE);
-        prop_assert!(in_range, "sigmoid left [0, 1] (or returned NaN) on {z:?}: {got:?}");
-        assert_close("sigmoid", z.rows, &got.data, &reference::sigmoid(&z), T::TRANSCENDENTAL)
-    });
+    check_shapes(
+        CASES,
+        ELEMENTWISE_SHAPES,
+        shape(),
+        |s| s.prop_flat_map(|s| mat::<T>(s, logit())),
+        |z| {
+            let got = unary::<T, B>(&z, B::sigmoid)?;
+            let in_range = got.data.iter().all(|&a| a >= T::ZERO && a <= T::ONE);
+            prop_assert!(in_range, "sigmoid left [0, 1] (or returned NaN) on {z:?}: {got:?}");
+            assert_close("sigmoid", z.rows, &got.data, &reference::sigmoid(&z), T::TRANSCENDENTAL)
+        },
+    );
 }
 
 /// `dz = da ⊙ a ⊙ (1 - a)`, for `a` in `[0, 1]` and general `a`.
 fn sigmoid_backward<T: Dtype, B: Backend<T>>() {
     let a_values = || prop_oneof![3 => unit(), 1 => value()];
-    check_shapes(CASES, ELEMENTWISE_SHAPES, shape(), |s| pair::<T, _, _>(s, value, a_values), |(da, a)| {
-        let got = binary::<T, B>(&da, &a, B::sigmoid_backward)?;
-        let want = reference::sigmoid_backward(&da, &a);
-        assert_close("sigmoid_backward", da.rows, &got.data, &want, T::ARITHMETIC)
-    });
+    check_shapes(
+        CASES,
+        ELEMENTWISE_SHAPES,
+        shape(),
+        |s| pair::<T, _, _>(s, value, a_values),
+        |(da, a)| {
+            let got = binary::<T, B>(&da, &a, B::sigmoid_backward)?;
+            let want = reference::sigmoid_backward(&da, &a);
+            assert_close("sigmoid_backward", da.rows, &got.data, &want, T::ARITHMETIC)
+        },
+    );
 }
 
 /// `tanh` for `|z|` up to 800: every value in `[-1, 1]`.
 fn tanh<T: Dtype, B: Backend<T>>() {
-    check_shapes(CASES, ELEMENTWISE_SHAPES, shape(), |s| s.prop_flat_map(|s| mat::<T>(s, logit())), |z| {
-        let got = unary::<T, B>(&z, B::tanh)?;
-        let in_range = got.data.iter().all(|&a| a >= -T::ONE && a <= T::ONE);
-        prop_assert!(in_range, "tanh left [-1, 1] (or returned NaN) on {z:?}: {got:?}");
-        assert_close("tanh", z.rows, &got.data, &reference::tanh(&z), T::TRANSCENDENTAL)
-    });
+    check_shapes(
+        CASES,
+        ELEMENTWISE_SHAPES,
+        shape(),
+        |s| s.prop_flat_map(|s| mat::<T>(s, logit())),
+        |z| {
+            let got = unary::<T, B>(&z, B::tanh)?;
+            let in_range = got.data.iter().all(|&a| a >= -T::ONE && a <= T::ONE);
+            prop_assert!(in_range, "tanh left [-1, 1] (or returned NaN) on {z:?}: {got:?}");
+            assert_close("tanh", z.rows, &got.data, &reference::tanh(&z), T::TRANSCENDENTAL)
+        },
+    );
 }
 
 /// `dz = da ⊙ (1 - a²)`, for `a` in `[-1, 1]` and general `a`.
 fn tanh_backward<T: Dtype, B: Backend<T>>() {
     let a_values = || prop_oneof![3 => signed_unit(), 1 => value()];
-    check_shapes(CASES, ELEMENTWISE_SHAPES, shape(), |s| pair::<T, _, _>(s, value, a_values), |(da, a)| {
-        let got = binary::<T, B>(&da, &a, B::tanh_backward)?;
-        let want = reference::tanh_backward(&da, &a);
-        assert_close("tanh_backward", da.rows, &got.data, &want, T::ARITHMETIC)
-    });
+    check_shapes(
+        CASES,
+        ELEMENTWISE_SHAPES,
+        shape(),
+        |s| pair::<T, _, _>(s, value, a_values),
+        |(da, a)| {
+            let got = binary::<T, B>(&da, &a, B::tanh_backward)?;
+            let want = reference::tanh_backward(&da, &a);
+            assert_close("tanh_backward", da.rows, &got.data, &want, T::ARITHMETIC)
+        },
+    );
 }
 
 /// `gather_cols` with random index lists (repeats likely once the list is longer than

@@ -4,7 +4,7 @@ use descent_core::{Backend, Error, Trans, check_gemm};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
-use crate::harness::{CASES, check, to_b};
+use crate::harness::{BinaryOp, CASES, UnaryOp, check, to_b};
 use crate::reference::Mat;
 use crate::strategies::{GemmDims, Shape, dim, gemm_dims, shape, trans};
 use crate::tolerance::Dtype;
@@ -35,11 +35,8 @@ fn expect_shape_mismatch<V: std::fmt::Debug>(
     }
 }
 
-type Unary<M> = fn(&mut M, &M) -> descent_core::Result<()>;
-type Binary<M> = fn(&mut M, &M, &M) -> descent_core::Result<()>;
-
 /// The ops `f(out, x)` whose operands must have one shape.
-fn unary_ops<T: Dtype, B: Backend<T>>() -> [(&'static str, Unary<B::Matrix>); 6] {
+fn unary_ops<T: Dtype, B: Backend<T>>() -> [(&'static str, UnaryOp<B::Matrix>); 6] {
     [
         ("copy", B::copy),
         ("axpy", |out, x| B::axpy(out, T::ONE, x)),
@@ -51,7 +48,7 @@ fn unary_ops<T: Dtype, B: Backend<T>>() -> [(&'static str, Unary<B::Matrix>); 6]
 }
 
 /// The ops `f(out, x, y)` whose three operands must have one shape.
-fn binary_ops<T: Dtype, B: Backend<T>>() -> [(&'static str, Binary<B::Matrix>); 4] {
+fn binary_ops<T: Dtype, B: Backend<T>>() -> [(&'static str, BinaryOp<B::Matrix>); 4] {
     [
         ("mul_elem", B::mul_elem),
         ("relu_backward", B::relu_backward),
@@ -78,7 +75,8 @@ fn bad_shapes_elementwise<T: Dtype, B: Backend<T>>() {
 
 /// `add_col` and `sum_cols` reject a column that is not `rows × 1`.
 fn bad_shapes_columns<T: Dtype, B: Backend<T>>() {
-    let inputs = (small_shape(), small_shape()).prop_filter("column must be wrong", |(s, v)| *v != (s.0, 1));
+    let inputs =
+        (small_shape(), small_shape()).prop_filter("column must be wrong", |(s, v)| *v != (s.0, 1));
     check(CASES, inputs, |(s, v)| {
         let (mut m, mut col) = (zeros::<T, B>(s), zeros::<T, B>(v));
         expect_shape_mismatch("add_col", B::add_col(&mut m, &col))?;
@@ -90,10 +88,10 @@ fn bad_shapes_columns<T: Dtype, B: Backend<T>>() {
 /// A product whose shapes are wrong in one of three ways: `b`'s inner dimension, `out`'s
 /// rows or `out`'s columns.
 fn bad_gemm() -> impl Strategy<Value = (Trans, Trans, GemmDims, usize, usize)> {
-    (trans(), trans(), gemm_dims(), 0..3_usize, dim()).prop_filter(
-        "the wrong dimension must differ",
-        |(_, _, (m, n, k), which, wrong)| *wrong != [*k, *m, *n][*which],
-    )
+    (trans(), trans(), gemm_dims(), 0..3_usize, dim())
+        .prop_filter("the wrong dimension must differ", |(_, _, (m, n, k), which, wrong)| {
+            *wrong != [*k, *m, *n][*which]
+        })
 }
 
 /// `gemm` rejects mismatched shapes with `ShapeMismatch`, exactly the error of
@@ -119,7 +117,8 @@ fn bad_shapes_gemm<T: Dtype, B: Backend<T>>() {
 
 /// `from_col_major` and `from_row_major` reject data of the wrong length.
 fn bad_lengths<T: Dtype, B: Backend<T>>() {
-    let inputs = (shape(), 0..400_usize).prop_filter("length must be wrong", |((r, c), n)| r * c != *n);
+    let inputs =
+        (shape(), 0..400_usize).prop_filter("length must be wrong", |((r, c), n)| r * c != *n);
     check(CASES, inputs, |((rows, cols), len)| {
         let data = vec![T::ONE; len];
         let want = Error::LengthMismatch { op: "from_col_major", expected: rows * cols, got: len };

@@ -8,8 +8,8 @@ use proptest::test_runner::TestCaseError;
 use crate::harness::{GEMM_CASES, LARGE_GEMM_CASES, check_shapes, from_b, ok, to_b};
 use crate::reference::{self, Expected, Mat};
 use crate::strategies::{
-    GEMM_SHAPES, GemmDims, LARGE_GEMM_SHAPES, alpha, beta, beta_out, gemm_dims, large_gemm_dims, mat, scalar,
-    trans, value,
+    GEMM_SHAPES, GemmDims, LARGE_GEMM_SHAPES, alpha, beta, beta_out, gemm_dims, large_gemm_dims,
+    mat, scalar, trans, value,
 };
 use crate::tolerance::{Dtype, accumulated, assert_close, assert_exact};
 

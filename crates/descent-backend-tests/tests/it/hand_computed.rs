@@ -36,7 +36,11 @@ fn assert_near<T: Dtype>(op: &str, got: &[f64], want: &[f64], rtol: f64) {
     assert_eq!(got.len(), want.len(), "{op}: length");
     for (i, (&g, &w)) in got.iter().zip(want).enumerate() {
         let bound = rtol * w.abs() + T::MIN_POSITIVE;
-        assert!((g - w).abs() <= bound, "{op} ({}): element {i} is {g:e}, expected {w:e}", T::DTYPE);
+        assert!(
+            (g - w).abs() <= bound,
+            "{op} ({}): element {i} is {g:e}, expected {w:e}",
+            T::DTYPE
+        );
     }
 }
 
@@ -164,7 +168,12 @@ fn hand_sigmoid<T: Dtype, B: Backend<T>>() {
     let got = rows_of::<T, B>(&out);
     // Exact: 1/2, and 1 and 0 where e^{±800} overflows or underflows every dtype.
     assert_eq!(got[..3], [0.5, 1., 0.]);
-    assert_near::<T>("sigmoid", &got[3..], &[0.7310585786300049, 0.11920292202211755], T::TRANSCENDENTAL);
+    assert_near::<T>(
+        "sigmoid",
+        &got[3..],
+        &[0.7310585786300049, 0.11920292202211755],
+        T::TRANSCENDENTAL,
+    );
     // 2·½·½ = 0.5, 4·¼·¾ = 0.75, 3·1·0 = 0.
     let (da, a) = (lit::<T, B>(1, 3, &[2., 4., 3.]), lit::<T, B>(1, 3, &[0.5, 0.25, 1.]));
     let mut dz = nan::<T, B>(1, 3);
@@ -178,7 +187,12 @@ fn hand_tanh<T: Dtype, B: Backend<T>>() {
     B::tanh(&mut out, &z).unwrap();
     let got = rows_of::<T, B>(&out);
     assert_eq!(got[..3], [0., 1., -1.]);
-    assert_near::<T>("tanh", &got[3..], &[0.46211715726000974, -0.7615941559557649], T::TRANSCENDENTAL);
+    assert_near::<T>(
+        "tanh",
+        &got[3..],
+        &[0.46211715726000974, -0.7615941559557649],
+        T::TRANSCENDENTAL,
+    );
     // 2·(1 - ¼) = 1.5, 4·(1 - 1) = 0, 1·(1 - 0) = 1.
     let (da, a) = (lit::<T, B>(3, 1, &[2., 4., 1.]), lit::<T, B>(3, 1, &[0.5, -1., 0.]));
     let mut dz = nan::<T, B>(3, 1);
@@ -189,10 +203,17 @@ fn hand_tanh<T: Dtype, B: Backend<T>>() {
 fn hand_softmax<T: Dtype, B: Backend<T>>() {
     // Columns: equal logits; equal large logits (e^1000 overflows unless shifted); a logit
     // whose exponential underflows next to 0.
-    let z = lit::<T, B>(4, 3, &[0., 1000., -1000., 0., 1000., 0., 0., 1000., -1000., 0., 1000., -1000.]);
+    let z = lit::<T, B>(
+        4,
+        3,
+        &[0., 1000., -1000., 0., 1000., 0., 0., 1000., -1000., 0., 1000., -1000.],
+    );
     let mut out = nan::<T, B>(4, 3);
     B::softmax_cols(&mut out, &z).unwrap();
-    assert_eq!(rows_of::<T, B>(&out), [0.25, 0.25, 0., 0.25, 0.25, 1., 0.25, 0.25, 0., 0.25, 0.25, 0.]);
+    assert_eq!(
+        rows_of::<T, B>(&out),
+        [0.25, 0.25, 0., 0.25, 0.25, 1., 0.25, 0.25, 0., 0.25, 0.25, 0.]
+    );
     let z = lit::<T, B>(3, 1, &[1., 2., 3.]);
     let mut out = nan::<T, B>(3, 1);
     B::softmax_cols(&mut out, &z).unwrap();

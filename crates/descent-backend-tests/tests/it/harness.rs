@@ -81,6 +81,12 @@ pub fn check_shapes<Sh, S>(
     }
 }
 
+/// An op `f(out, x)`, such as `B::relu`.
+pub type UnaryOp<M> = fn(&mut M, &M) -> descent_core::Result<()>;
+
+/// An op `f(out, x, y)`, such as `B::mul_elem`.
+pub type BinaryOp<M> = fn(&mut M, &M, &M) -> descent_core::Result<()>;
+
 /// A backend error as a test failure.
 pub fn ok<V>(res: descent_core::Result<V>) -> Result<V, TestCaseError> {
     res.map_err(|err| TestCaseError::fail(format!("unexpected error: {err}")))

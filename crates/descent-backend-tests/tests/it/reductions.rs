@@ -30,34 +30,55 @@ fn sum_cols<T: Dtype, B: Backend<T>>() {
 
 /// The sum of squares of every element.
 fn sum_squares<T: Dtype, B: Backend<T>>() {
-    check_shapes(CASES, ELEMENTWISE_SHAPES, shape(), |s| s.prop_flat_map(|s| mat::<T>(s, value())), |m| {
-        let got = B::sum_squares(&to_b::<T, B>(&m)?);
-        let tol = accumulated::<T>(m.data.len());
-        assert_close("sum_squares", 1, &[got], &reference::sum_squares(&m), tol)
-    });
+    check_shapes(
+        CASES,
+        ELEMENTWISE_SHAPES,
+        shape(),
+        |s| s.prop_flat_map(|s| mat::<T>(s, value())),
+        |m| {
+            let got = B::sum_squares(&to_b::<T, B>(&m)?);
+            let tol = accumulated::<T>(m.data.len());
+            assert_close("sum_squares", 1, &[got], &reference::sum_squares(&m), tol)
+        },
+    );
 }
 
 /// `softmax_cols` on logits up to 10⁴ (whose exponentials overflow unless shifted) into a
 /// NaN-filled output: no NaN, each column sums to 1, each element within the reference's
 /// bound.
 fn softmax_cols<T: Dtype, B: Backend<T>>() {
-    check_shapes(CASES, ELEMENTWISE_SHAPES, shape(), |s| s.prop_flat_map(logit_mat::<T>), |z| {
-        let mut out = to_b::<T, B>(&Mat::filled(z.rows, z.cols, T::from_f64(f64::NAN)))?;
-        ok(B::softmax_cols(&mut out, &to_b::<T, B>(&z)?))?;
-        let got = from_b::<T, B>(&out);
-        assert_close("softmax_cols", z.rows, &got.data, &reference::softmax_cols(&z), softmax::<T>())?;
-        // Each element's error is at most (rows + |z - max| + 5)·u relative, and
-        // Σ out·|z - max| ≤ rows/e, so the column sum is within (2·rows + 8)·ε of 1.
-        let sums = Expected { value: vec![1.0; z.cols], scale: vec![2.0 * z.rows as f64 + 8.0; z.cols] };
-        let col_sums: Vec<f64> = (0..z.cols)
-            .map(|j| {
-                let mut sum = Neumaier::default();
-                got.col(j).iter().for_each(|x| sum.add(x.to_f64()));
-                sum.value()
-            })
-            .collect();
-        assert_close::<f64>("softmax_cols column sum", 1, &col_sums, &sums, softmax::<T>())
-    });
+    check_shapes(
+        CASES,
+        ELEMENTWISE_SHAPES,
+        shape(),
+        |s| s.prop_flat_map(logit_mat::<T>),
+        |z| {
+            let mut out = to_b::<T, B>(&Mat::filled(z.rows, z.cols, T::from_f64(f64::NAN)))?;
+            ok(B::softmax_cols(&mut out, &to_b::<T, B>(&z)?))?;
+            let got = from_b::<T, B>(&out);
+            assert_close(
+                "softmax_cols",
+                z.rows,
+                &got.data,
+                &reference::softmax_cols(&z),
+                softmax::<T>(),
+            )?;
+            // Each element's error is at most (rows + |z - max| + 5)·u relative, and
+            // Σ out·|z - max| ≤ rows/e, so the column sum is within (2·rows + 8)·ε of 1.
+            let sums = Expected {
+                value: vec![1.0; z.cols],
+                scale: vec![2.0 * z.rows as f64 + 8.0; z.cols],
+            };
+            let col_sums: Vec<f64> = (0..z.cols)
+                .map(|j| {
+                    let mut sum = Neumaier::default();
+                    got.col(j).iter().for_each(|x| sum.add(x.to_f64()));
+                    sum.value()
+                })
+                .collect();
+            assert_close::<f64>("softmax_cols column sum", 1, &col_sums, &sums, softmax::<T>())
+        },
+    );
 }
 
 backend_tests!(sum_cols, sum_squares, softmax_cols);

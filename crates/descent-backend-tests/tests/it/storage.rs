@@ -19,32 +19,44 @@ fn with_position<T: Dtype>(
 
 /// `zeros` has the shape asked for and only zeros, in every column.
 fn zeros<T: Dtype, B: Backend<T>>() {
-    check_shapes(CASES, ELEMENTWISE_SHAPES, shape(), |s| s, |(rows, cols)| {
-        let m = B::zeros(rows, cols);
-        prop_assert_eq!(B::shape(&m), (rows, cols));
-        let got = from_b::<T, B>(&m);
-        assert_exact("zeros", rows, &got.data, &vec![T::ZERO; rows * cols])
-    });
+    check_shapes(
+        CASES,
+        ELEMENTWISE_SHAPES,
+        shape(),
+        |s| s,
+        |(rows, cols)| {
+            let m = B::zeros(rows, cols);
+            prop_assert_eq!(B::shape(&m), (rows, cols));
+            let got = from_b::<T, B>(&m);
+            assert_exact("zeros", rows, &got.data, &vec![T::ZERO; rows * cols])
+        },
+    );
 }
 
 /// `from_col_major` → `to_col_major`, `col`, `as_slice` and `to_row_major` give the data back;
 /// `from_row_major` of the row-major data builds the same matrix.
 fn round_trips<T: Dtype, B: Backend<T>>() {
-    check_shapes(CASES, ELEMENTWISE_SHAPES, shape(), |s| s.prop_flat_map(|s| mat::<T>(s, value())), |m| {
-        let (rows, cols) = m.shape();
-        let bm = to_b::<T, B>(&m)?;
-        prop_assert_eq!(B::shape(&bm), (rows, cols));
-        assert_exact("to_col_major", rows, &B::to_col_major(&bm), &m.data)?;
-        assert_exact("col", rows, &from_b::<T, B>(&bm).data, &m.data)?;
-        if let Some(slice) = B::as_slice(&bm) {
-            assert_exact("as_slice", rows, slice, &m.data)?;
-        }
-        let row_major = m.to_row_major();
-        assert_exact("to_row_major", cols, &B::to_row_major(&bm), &row_major)?;
-        let from_rows = ok(B::from_row_major(rows, cols, &row_major))?;
-        prop_assert_eq!(B::shape(&from_rows), (rows, cols));
-        assert_exact("from_row_major", rows, &B::to_col_major(&from_rows), &m.data)
-    });
+    check_shapes(
+        CASES,
+        ELEMENTWISE_SHAPES,
+        shape(),
+        |s| s.prop_flat_map(|s| mat::<T>(s, value())),
+        |m| {
+            let (rows, cols) = m.shape();
+            let bm = to_b::<T, B>(&m)?;
+            prop_assert_eq!(B::shape(&bm), (rows, cols));
+            assert_exact("to_col_major", rows, &B::to_col_major(&bm), &m.data)?;
+            assert_exact("col", rows, &from_b::<T, B>(&bm).data, &m.data)?;
+            if let Some(slice) = B::as_slice(&bm) {
+                assert_exact("as_slice", rows, slice, &m.data)?;
+            }
+            let row_major = m.to_row_major();
+            assert_exact("to_row_major", cols, &B::to_row_major(&bm), &row_major)?;
+            let from_rows = ok(B::from_row_major(rows, cols, &row_major))?;
+            prop_assert_eq!(B::shape(&from_rows), (rows, cols));
+            assert_exact("from_row_major", rows, &B::to_col_major(&from_rows), &m.data)
+        },
+    );
 }
 
 /// `get` reads element `(i, j)` of the column-major data; `set` changes that element only,
@@ -83,12 +95,18 @@ fn fill<T: Dtype, B: Backend<T>>() {
 
 /// `copy` overwrites a NaN-filled output with the source.
 fn copy<T: Dtype, B: Backend<T>>() {
-    check_shapes(CASES, ELEMENTWISE_SHAPES, shape(), |s| s.prop_flat_map(|s| mat::<T>(s, value())), |m| {
-        let src = to_b::<T, B>(&m)?;
-        let mut out = to_b::<T, B>(&Mat::filled(m.rows, m.cols, T::from_f64(f64::NAN)))?;
-        ok(B::copy(&mut out, &src))?;
-        assert_exact("copy", m.rows, &from_b::<T, B>(&out).data, &m.data)
-    });
+    check_shapes(
+        CASES,
+        ELEMENTWISE_SHAPES,
+        shape(),
+        |s| s.prop_flat_map(|s| mat::<T>(s, value())),
+        |m| {
+            let src = to_b::<T, B>(&m)?;
+            let mut out = to_b::<T, B>(&Mat::filled(m.rows, m.cols, T::from_f64(f64::NAN)))?;
+            ok(B::copy(&mut out, &src))?;
+            assert_exact("copy", m.rows, &from_b::<T, B>(&out).data, &m.data)
+        },
+    );
 }
 
 backend_tests!(zeros, round_trips, get_set, fill, copy);

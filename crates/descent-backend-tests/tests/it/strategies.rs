@@ -6,9 +6,13 @@
 //! `GEMM_SHAPES`) so that coverage does not depend on the seed. Values are generated as `f64`
 //! and rounded to the dtype under test; the reference then reads the rounded values.
 
+use std::marker::PhantomData;
+
 use descent_core::{Scalar, Trans};
 use proptest::prelude::*;
 use proptest::sample::select;
+use proptest::strategy::{NewTree, ValueTree};
+use proptest::test_runner::TestRunner;
 
 use crate::reference::Mat;
 
@@ -180,12 +184,19 @@ pub fn signed_unit() -> impl Strategy<Value = f64> {
     prop_oneof![4 => -1.0..=1.0_f64, 1 => select(&[-1.0, 0.0, 1.0][..])]
 }
 
-/// A softmax column's logits: moderate values around an offset of up to 10⁴ in magnitude.
-pub fn logit_col(rows: usize) -> impl Strategy<Value = Vec<f64>> {
+/// A `shape` matrix of softmax logits: moderate values around a per-column offset of up to
+/// 10⁴ in magnitude, where unshifted exponentials overflow.
+pub fn logit_mat<T: Scalar>(shape: Shape) -> impl Strategy<Value = Mat<T>> {
     let offset = select(&[0.0, 0.0, 30.0, -100.0, 1000.0, -1000.0, 1e4][..]);
     let spread = prop_oneof![3 => -10.0..10.0_f64, 1 => -200.0..200.0_f64];
-    (offset, proptest::collection::vec(spread, rows))
-        .prop_map(|(offset, col)| col.into_iter().map(|x| x + offset).collect())
+    (proptest::collection::vec(offset, shape.1), mat::<f64>(shape, spread)).prop_map(
+        |(offsets, mut m)| {
+            for (j, offset) in offsets.into_iter().enumerate() {
+                m.data[j * m.rows..(j + 1) * m.rows].iter_mut().for_each(|x| *x += offset);
+            }
+            Mat { rows: m.rows, cols: m.cols, data: m.data.into_iter().map(T::from_f64).collect() }
+        },
+    )
 }
 
 /// A value of the dtype under test, rounded from `values`.
@@ -194,23 +205,37 @@ pub fn scalar<T: Scalar>(values: impl Strategy<Value = f64>) -> impl Strategy<Va
 }
 
 /// A `shape` matrix with elements from `values`, rounded to the dtype under test.
-pub fn mat<T: Scalar>(shape: Shape, values: impl Strategy<Value = f64>) -> impl Strategy<Value = Mat<T>> {
-    let (rows, cols) = shape;
-    proptest::collection::vec(values, rows * cols).prop_map(move |data| Mat {
-        rows,
-        cols,
-        data: data.into_iter().map(T::from_f64).collect(),
-    })
+///
+/// The elements are drawn straight from the generator and do not shrink: a `vec` of 90 000
+/// shrinkable elements costs far more to generate than the op under test (most of it in page
+/// faults). The shape the matrix is built from still shrinks, redrawing the elements.
+pub fn mat<T: Scalar>(
+    shape: Shape,
+    values: impl Strategy<Value = f64>,
+) -> impl Strategy<Value = Mat<T>> {
+    MatStrategy { shape, values, dtype: PhantomData }
 }
 
-/// A `shape` matrix of softmax logits, column by column from [`logit_col`].
-pub fn logit_mat<T: Scalar>(shape: Shape) -> impl Strategy<Value = Mat<T>> {
-    let (rows, cols) = shape;
-    proptest::collection::vec(logit_col(rows), cols).prop_map(move |cols_data| Mat {
-        rows,
-        cols,
-        data: cols_data.into_iter().flatten().map(T::from_f64).collect(),
-    })
+/// The strategy behind [`mat`].
+#[derive(Debug)]
+struct MatStrategy<S, T> {
+    shape: Shape,
+    values: S,
+    dtype: PhantomData<fn() -> T>,
+}
+
+impl<S: Strategy<Value = f64>, T: Scalar> Strategy for MatStrategy<S, T> {
+    type Tree = Just<Mat<T>>;
+    type Value = Mat<T>;
+
+    fn new_tree(&self, runner: &mut TestRunner) -> NewTree<Self> {
+        let (rows, cols) = self.shape;
+        let mut data = Vec::with_capacity(rows * cols);
+        for _ in 0..rows * cols {
+            data.push(T::from_f64(self.values.new_tree(runner)?.current()));
+        }
+        Ok(Just(Mat { rows, cols, data }))
+    }
 }
 
 /// The output of an op with `beta`: NaN-filled when `beta == 0` (it must not be read),

@@ -85,8 +85,7 @@ pub fn assert_close<T: Dtype>(
         let bound = tol * scale + T::MIN_POSITIVE;
         let got = got.to_f64();
         let err = (got - value).abs();
-        // Written so that a NaN `err` fails.
-        if !(err <= bound) {
+        if err.is_nan() || err > bound {
             let (i, j) = (idx % rows.max(1), idx / rows.max(1));
             return Err(TestCaseError::fail(format!(
                 "{op} ({}): element ({i}, {j}) is {got:e}, reference {value:e}; \
