@@ -130,9 +130,9 @@ fn shapes_around_threshold() -> Vec<(usize, usize, usize)> {
 }
 
 /// Shapes with one small and one or two large dimensions: the small path with transposed copies
-/// longer than a tile, both sides of its dot-form row limit (32), and the classic network's
+/// longer than a tile, both of its forms with `a` large, and the classic network's
 /// layers at batch 64.
-const LOPSIDED: [(usize, usize, usize); 14] = [
+const LOPSIDED: [(usize, usize, usize); 15] = [
     (1, 70, 45),
     (45, 70, 1),
     (70, 1, 45),
@@ -147,6 +147,7 @@ const LOPSIDED: [(usize, usize, usize); 14] = [
     (SMALL, 257, SMALL - 1),
     (31, 2, 40),
     (40, 3, 64),
+    (64, 3, 300),
 ];
 
 /// Large shapes: the strided path, each dimension at least `SMALL`, one at least 256.

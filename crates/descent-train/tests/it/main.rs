@@ -3,8 +3,12 @@
 
 mod alloc_count;
 mod classic;
+mod divergence;
 mod gradient_check;
 mod no_alloc;
+#[rustfmt::skip]
+mod numpy_fixture;
+mod numpy_reference;
 mod reproducible;
 
 #[global_allocator]
