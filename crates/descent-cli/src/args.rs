@@ -16,6 +16,24 @@ pub struct Cli {
 pub enum Command {
     /// Train a network (with no flags: the course's experiment on the built-in moons data).
     Train(TrainArgs),
+    /// Train several optimizers from the same initial parameters on the same batches; print a
+    /// table and plot their cost curves and decision boundaries.
+    Compare(CompareArgs),
+}
+
+/// `descent compare` flags: every `train` flag (but `--optimizer`) plus these.
+#[derive(Debug, Args)]
+#[command(allow_negative_numbers = true)]
+pub struct CompareArgs {
+    /// The optimizers to compare, comma-separated (gd, momentum, adam, rmsprop, adamw).
+    #[arg(long, default_value = "gd,momentum,adam")]
+    pub optimizers: String,
+    /// Where to write the figure: PNG, or SVG when the name ends in `.svg`.
+    #[arg(long, default_value = "descent-compare.png")]
+    pub plot: std::path::PathBuf,
+    /// The training flags shared with `descent train`.
+    #[command(flatten)]
+    pub train: TrainArgs,
 }
 
 /// `descent train` flags.

@@ -6,6 +6,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 mod args;
+mod compare;
+mod plot;
 mod progress;
 mod train;
 
@@ -22,6 +24,7 @@ fn main() -> ExitCode {
     let cli = args::Cli::parse();
     let res = match cli.command {
         args::Command::Train(train_args) => train::run(&train_args),
+        args::Command::Compare(compare_args) => compare::run(&compare_args),
     };
     match res {
         Ok(()) => ExitCode::SUCCESS,

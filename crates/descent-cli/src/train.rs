@@ -33,7 +33,7 @@ pub fn run(args: &TrainArgs) -> Result<(), Failure> {
 }
 
 /// Sets the dense-math thread count (faer's; ndarray and nalgebra run single-threaded here).
-fn descent_threads(threads: usize) -> anyhow::Result<()> {
+pub fn descent_threads(threads: usize) -> anyhow::Result<()> {
     if threads == 0 {
         return Err(anyhow!("--threads: must be at least 1, got 0"));
     }
@@ -42,16 +42,16 @@ fn descent_threads(threads: usize) -> anyhow::Result<()> {
 }
 
 /// Everything validated from the flags before any training starts.
-struct Plan {
-    data: Dataset<f64>,
-    mlp: MlpConfig,
-    optimizer: OptimizerConfig,
-    schedule: ScheduleConfig,
-    train: TrainConfig,
+pub struct Plan {
+    pub data: Dataset<f64>,
+    pub mlp: MlpConfig,
+    pub optimizer: OptimizerConfig,
+    pub schedule: ScheduleConfig,
+    pub train: TrainConfig,
 }
 
 impl Plan {
-    fn from_args(args: &TrainArgs) -> anyhow::Result<Self> {
+    pub fn from_args(args: &TrainArgs) -> anyhow::Result<Self> {
         let synthetic =
             datasets::SyntheticConfig { n_examples: args.examples, noise: args.noise, seed: 3 };
         let data = datasets::by_name(&args.data, synthetic)
@@ -92,27 +92,7 @@ impl Plan {
         };
         mlp.validate().context("--layers")?;
         check_flags(args)?;
-        let optimizer = match args.optimizer {
-            OptimizerArg::Gd => OptimizerConfig::Gd,
-            OptimizerArg::Momentum => OptimizerConfig::Momentum(MomentumConfig {
-                beta: args.beta,
-                ..MomentumConfig::default()
-            }),
-            OptimizerArg::Adam => OptimizerConfig::Adam(AdamConfig {
-                beta1: args.beta1,
-                beta2: args.beta2,
-                epsilon: args.epsilon,
-            }),
-            OptimizerArg::Rmsprop => {
-                OptimizerConfig::RmsProp(RmsPropConfig { beta: args.beta, epsilon: args.epsilon })
-            }
-            OptimizerArg::Adamw => OptimizerConfig::AdamW(AdamWConfig {
-                beta1: args.beta1,
-                beta2: args.beta2,
-                epsilon: args.epsilon,
-                weight_decay: args.weight_decay,
-            }),
-        };
+        let optimizer = optimizer_config(args.optimizer, args);
         optimizer.validate().context("--optimizer settings")?;
         let (rate, interval) = (args.decay_rate, args.decay_interval);
         let schedule = match args.decay {
@@ -134,6 +114,31 @@ impl Plan {
         };
         train.validate().context("training settings")?;
         Ok(Self { data, mlp, optimizer, schedule, train })
+    }
+}
+
+/// The optimizer `kind` with the hyper-parameters given on the command line.
+pub fn optimizer_config(kind: OptimizerArg, args: &TrainArgs) -> OptimizerConfig {
+    match kind {
+        OptimizerArg::Gd => OptimizerConfig::Gd,
+        OptimizerArg::Momentum => OptimizerConfig::Momentum(MomentumConfig {
+            beta: args.beta,
+            ..MomentumConfig::default()
+        }),
+        OptimizerArg::Adam => OptimizerConfig::Adam(AdamConfig {
+            beta1: args.beta1,
+            beta2: args.beta2,
+            epsilon: args.epsilon,
+        }),
+        OptimizerArg::Rmsprop => {
+            OptimizerConfig::RmsProp(RmsPropConfig { beta: args.beta, epsilon: args.epsilon })
+        }
+        OptimizerArg::Adamw => OptimizerConfig::AdamW(AdamWConfig {
+            beta1: args.beta1,
+            beta2: args.beta2,
+            epsilon: args.epsilon,
+            weight_decay: args.weight_decay,
+        }),
     }
 }
 
