@@ -19,6 +19,29 @@ pub enum Command {
     /// Train several optimizers from the same initial parameters on the same batches; print a
     /// table and plot their cost curves and decision boundaries.
     Compare(CompareArgs),
+    /// Replay the course notebook "Optimization methods" exactly (its seeds, decay timing and
+    /// cost, f64) and print our numbers beside the notebook's.
+    Course(CourseArgs),
+}
+
+/// `descent course` flags.
+#[derive(Debug, Args)]
+pub struct CourseArgs {
+    /// Which run: gd, momentum, adam, gd-update-lr, gd-decay, momentum-decay, adam-decay, or
+    /// all seven.
+    #[arg(long, default_value = "all")]
+    pub run: String,
+    /// Dense-math backend (always f64, as the notebook).
+    #[arg(long, value_enum, default_value_t = BackendArg::Faer)]
+    pub backend: BackendArg,
+    /// Print one JSON object per line and run (run, accuracy, notebook_accuracy, costs at
+    /// epochs 0, 1000, …, 4000) instead of the notebook's text and table.
+    #[arg(long)]
+    pub json: bool,
+    /// Write the cost curves and decision boundaries to this PNG (or SVG, by extension).
+    /// Default: no plot.
+    #[arg(long)]
+    pub plot: Option<std::path::PathBuf>,
 }
 
 /// `descent compare` flags: every `train` flag (but `--optimizer`) plus these.

@@ -53,7 +53,7 @@ fn parse_optimizers(args: &CompareArgs) -> anyhow::Result<Vec<OptimizerConfig>> 
 }
 
 /// Refuses a plot path whose folder does not exist, before any training.
-fn check_plot_path(path: &std::path::Path) -> anyhow::Result<()> {
+pub fn check_plot_path(path: &std::path::Path) -> anyhow::Result<()> {
     let dir =
         path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
     if dir.is_dir() {

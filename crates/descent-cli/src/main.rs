@@ -7,6 +7,7 @@ use clap::Parser;
 
 mod args;
 mod compare;
+mod course;
 mod plot;
 mod progress;
 mod train;
@@ -25,6 +26,7 @@ fn main() -> ExitCode {
     let res = match cli.command {
         args::Command::Train(train_args) => train::run(&train_args),
         args::Command::Compare(compare_args) => compare::run(&compare_args),
+        args::Command::Course(course_args) => course::run(&course_args),
     };
     match res {
         Ok(()) => ExitCode::SUCCESS,

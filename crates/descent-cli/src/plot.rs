@@ -14,13 +14,17 @@ const FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
 
 /// Line and class colours: the colour-blind-safe "tab10" palette of matplotlib, so the
 /// figures look like the course's.
-const COLOURS: [RGBColor; 6] = [
+const COLOURS: [RGBColor; 10] = [
     RGBColor(31, 119, 180),
     RGBColor(255, 127, 14),
     RGBColor(44, 160, 44),
     RGBColor(214, 39, 40),
     RGBColor(148, 103, 189),
     RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+    RGBColor(188, 189, 34),
+    RGBColor(23, 190, 207),
 ];
 
 fn colour(i: usize) -> RGBColor {
@@ -107,7 +111,8 @@ pub fn comparison(
 ) -> anyhow::Result<()> {
     register_bundled_font()?;
     let panels = if grid.is_some() { boundaries.len() } else { 0 };
-    let size = (560 + 420 * panels as u32, 460);
+    let (rows, cols) = panel_layout(panels);
+    let size = (560 + 420 * cols as u32, 460 * rows.max(1) as u32);
     let is_svg = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg"));
     let res = if is_svg {
         draw(SVGBackend::new(path, size).into_drawing_area(), title, curves, boundaries, grid)
@@ -115,6 +120,16 @@ pub fn comparison(
         draw(BitMapBackend::new(path, size).into_drawing_area(), title, curves, boundaries, grid)
     };
     res.with_context(|| format!("--plot {}: cannot draw the figure", path.display()))
+}
+
+/// Rows and columns of the decision-boundary panels: one row of up to four, then more rows.
+fn panel_layout(panels: usize) -> (usize, usize) {
+    const MAX_COLUMNS: usize = 4;
+    if panels == 0 {
+        return (0, 0);
+    }
+    let rows = panels.div_ceil(MAX_COLUMNS);
+    (rows, panels.div_ceil(rows))
 }
 
 fn register_bundled_font() -> anyhow::Result<()> {
@@ -145,7 +160,7 @@ where
     let (left, right) = root.split_horizontally(560);
     cost_curves(&left, curves).map_err(err)?;
     if let Some((grid, points)) = grid {
-        let panels = right.split_evenly((1, boundaries.len().max(1)));
+        let panels = right.split_evenly(panel_layout(boundaries.len()));
         for (panel, boundary) in panels.iter().zip(boundaries) {
             decision_boundary(panel, boundary, grid, points).map_err(err)?;
         }

@@ -2,7 +2,9 @@
 
 use std::process::{Command, Output};
 
-fn descent(args: &[&str]) -> Output {
+mod course;
+
+pub(crate) fn descent(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_descent")).args(args).output().expect("the binary runs")
 }
 

@@ -1,0 +1,164 @@
+//! `descent course`: replays the course notebook's seven runs exactly (descent-course), prints
+//! the costs every 1000 epochs as the notebook does and a table of our numbers beside the
+//! notebook's, or one JSON object per run with `--json`, and optionally plots them.
+
+use std::time::Instant;
+
+use anyhow::anyhow;
+use descent::train::Dataset;
+use descent::{Backend, Faer, Nalgebra, Ndarray};
+use descent_course::{PRINTED_EPOCHS, Replay, Run, replay_with};
+
+use crate::Failure;
+use crate::args::{BackendArg, CourseArgs};
+use crate::plot::{self, Boundary, Curve, Grid, LabelledPoint};
+use crate::train::descent_threads;
+
+/// Cells per side of the decision-boundary grid.
+const GRID_CELLS: usize = 150;
+
+/// The printed costs must agree with the notebook's six decimals to this.
+const COST_TOLERANCE: f64 = 1e-6;
+
+/// Runs `descent course`.
+pub fn run(args: &CourseArgs) -> Result<(), Failure> {
+    let runs = selected_runs(&args.run).map_err(Failure::Input)?;
+    if let Some(path) = &args.plot {
+        crate::compare::check_plot_path(path).map_err(Failure::Input)?;
+    }
+    // Tiny matrices: more threads only add overhead.
+    descent_threads(1).map_err(Failure::Input)?;
+    match args.backend {
+        BackendArg::Ndarray => replay_all::<Ndarray>(args, &runs),
+        BackendArg::Nalgebra => replay_all::<Nalgebra>(args, &runs),
+        BackendArg::Faer => replay_all::<Faer>(args, &runs),
+    }
+}
+
+/// `--run NAME` or `all`.
+fn selected_runs(name: &str) -> anyhow::Result<Vec<Run>> {
+    if name == "all" {
+        return Ok(Run::ALL.to_vec());
+    }
+    Run::from_name(name)
+        .map(|run| vec![run])
+        .map_err(|_| anyhow!("--run {name}: expected all or one of {}", Run::NAMES.join(", ")))
+}
+
+/// One replayed run, as reported.
+struct Outcome<B: Backend<f64>> {
+    replay: Replay<B>,
+    seconds: f64,
+}
+
+fn replay_all<B: Backend<f64>>(args: &CourseArgs, runs: &[Run]) -> Result<(), Failure> {
+    let mut outcomes = Vec::with_capacity(runs.len());
+    for &run in runs {
+        if !args.json {
+            println!("{} (lr {}):", run.label(), run.lr0());
+        }
+        let start = Instant::now();
+        let replay = replay_with::<B>(run, |epoch, cost| {
+            if !args.json && epoch % 1000 == 0 {
+                println!("Cost after epoch {epoch}: {cost:.6}");
+            }
+        })
+        .map_err(|e| {
+            Failure::Run(anyhow::Error::new(e).context(format!("replaying {}", run.name())))
+        })?;
+        let seconds = start.elapsed().as_secs_f64();
+        if args.json {
+            println!("{}", json_line(&replay, B::NAME, seconds));
+        } else {
+            println!("Accuracy: {}\n", replay.accuracy);
+        }
+        outcomes.push(Outcome { replay, seconds });
+    }
+    if !args.json {
+        print_table(&outcomes, B::NAME);
+    }
+    if let Some(path) = &args.plot {
+        plot_runs(path, &outcomes).map_err(Failure::Run)?;
+        if !args.json {
+            println!("plot written to {}", path.display());
+        }
+    }
+    Ok(())
+}
+
+/// The `--json` line of one run: `run`, `accuracy`, `notebook_accuracy`, `costs` (at epochs 0,
+/// 1000, …, 4000) and a few more fields.
+fn json_line<B: Backend<f64>>(replay: &Replay<B>, backend: &str, seconds: f64) -> String {
+    let notebook = replay.run.notebook();
+    serde_json::json!({
+        "run": replay.run.name(),
+        "accuracy": replay.accuracy,
+        "notebook_accuracy": notebook.accuracy,
+        "costs": replay.printed_costs(),
+        "notebook_costs": notebook.costs,
+        "epochs": PRINTED_EPOCHS,
+        "correct": replay.correct,
+        "notebook_correct": notebook.correct,
+        "examples": replay.data.n_examples(),
+        "backend": backend,
+        "seconds": seconds,
+    })
+    .to_string()
+}
+
+fn print_table<B: Backend<f64>>(outcomes: &[Outcome<B>], backend: &str) {
+    println!("The notebook's table, replayed on {backend} f64:");
+    println!(
+        "{:<30} {:>14} {:>18} {:>14} {:>9}",
+        "optimization method", "accuracy", "notebook accuracy", "costs match", "time (s)"
+    );
+    for Outcome { replay, seconds } in outcomes {
+        let notebook = replay.run.notebook();
+        let worst = replay
+            .printed_costs()
+            .iter()
+            .zip(notebook.costs)
+            .map(|(ours, printed)| (ours - printed).abs())
+            .fold(0.0, f64::max);
+        let costs =
+            if worst <= COST_TOLERANCE { "yes".to_string() } else { format!("no ({worst:.1e})") };
+        println!(
+            "{:<30} {:>13.2}% {:>17.2}% {:>14} {:>9.3}",
+            replay.run.label(),
+            100.0 * replay.accuracy,
+            100.0 * notebook.accuracy,
+            costs,
+            seconds
+        );
+    }
+}
+
+/// Cost curves of every run and each run's decision boundary over the moons.
+fn plot_runs<B: Backend<f64>>(
+    path: &std::path::Path,
+    outcomes: &[Outcome<B>],
+) -> anyhow::Result<()> {
+    let Some(first) = outcomes.first() else { return Ok(()) };
+    let points = labelled_points(&first.replay.data);
+    let grid = Grid::around(&points, GRID_CELLS, GRID_CELLS);
+    let centres: Vec<f64> = grid.centres().into_iter().flat_map(|(x, y)| [x, y]).collect();
+    let mut curves = Vec::with_capacity(outcomes.len());
+    let mut boundaries = Vec::with_capacity(outcomes.len());
+    for Outcome { replay, .. } in outcomes {
+        curves.push(Curve { name: replay.run.label().to_string(), costs: replay.costs.clone() });
+        let classes = replay.predict(&centres)?.iter().map(|&p| usize::from(p > 0.5)).collect();
+        boundaries.push(Boundary {
+            name: replay.run.label().to_string(),
+            classes,
+            accuracy: Some(replay.accuracy),
+        });
+    }
+    let title = "the course notebook replayed — moons (300 examples), layers 2-5-2-1, batch 64, 5000 epochs";
+    plot::comparison(path, title, &curves, &boundaries, Some((grid, &points)))
+}
+
+fn labelled_points(data: &Dataset<f64>) -> Vec<LabelledPoint> {
+    (0..data.n_examples())
+        .map(|j| (data.example(j)[0], data.example(j)[1], usize::from(data.target(j)[0] > 0.5)))
+        .collect()
+}
