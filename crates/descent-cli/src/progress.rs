@@ -6,9 +6,12 @@ use std::ops::ControlFlow;
 use descent::train::{EpochStats, Observer};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::report::Validation;
+
 /// Draws epoch, cost, accuracy and ETA; hidden when stderr is not a terminal.
 pub struct Progress {
     bar: ProgressBar,
+    validation: String,
 }
 
 impl Progress {
@@ -24,7 +27,18 @@ impl Progress {
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
         }
-        Self { bar }
+        Self { bar, validation: String::new() }
+    }
+
+    /// Shows the validation set's latest accuracy (or cost) after the training figures.
+    pub fn set_validation(&mut self, score: &Validation) {
+        if self.bar.is_hidden() {
+            return;
+        }
+        self.validation = match score.accuracy {
+            Some(a) => format!(", validation accuracy {a:.4}"),
+            None => format!(", validation cost {:.6}", score.cost),
+        };
     }
 
     /// Removes the bar from the terminal.
@@ -40,7 +54,7 @@ impl Observer for Progress {
             return ControlFlow::Continue(());
         }
         let accuracy = stats.accuracy.map_or(String::new(), |a| format!(", accuracy {a:.4}"));
-        self.bar.set_message(format!("cost {:.6}{accuracy}", stats.cost));
+        self.bar.set_message(format!("cost {:.6}{accuracy}{}", stats.cost, self.validation));
         ControlFlow::Continue(())
     }
 }
