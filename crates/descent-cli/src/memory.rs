@@ -97,11 +97,12 @@ mod tests {
 
     #[test]
     fn the_course_network_needs_what_hand_counting_gives() {
-        // Layers 2-5-2-1, Adam (2 slots), batch 64 of 300: 31 parameters; per example
+        // Layers 2-5-2-1, Adam (2 slots), batch 64 of 300: 2·5+5 + 5·2+2 + 2·1+1 = 30
+        // parameters, 3·30 for gradients and two moments; per example
         // 2+5+2+1 = 10 plus 4·(5+2+1) = 32, so 42 scalars, times 2·64 + 300.
         let need = Need::of(&[2, 5, 2, 1], 64, 300, 2);
-        assert_eq!(need, Need { params: 31, state: 93, workspace: 42 * 428 });
-        assert_eq!(need.bytes(4), 4 * (31 + 93 + 42 * 428));
+        assert_eq!(need, Need { params: 30, state: 90, workspace: 42 * 428 });
+        assert_eq!(need.bytes(4), 4 * (30 + 90 + 42 * 428));
     }
 
     #[test]
