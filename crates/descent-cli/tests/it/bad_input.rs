@@ -196,41 +196,16 @@ fn divergence_exits_1_and_never_touches_the_save_file() {
     }
     let data = dir.write("d.csv", text);
     let fresh = dir.file("fresh.safetensors");
-    let args = train_on(
-        &data,
-        &[
-            "--output",
-            "linear",
-            "--optimizer",
-            "gd",
-            "--lr",
-            "10",
-            "--epochs",
-            "200",
-            "--save",
-            &fresh,
-        ],
-    );
-    fails_once(1, &refs(&args), &["diverged", "--lr"]);
+    let diverging = |save: &str| -> Vec<String> {
+        let mut args = vec!["train", "--data", &data, "--output", "linear", "--optimizer", "gd"];
+        args.extend(["--lr", "10", "--epochs", "200", "--save", save]);
+        args.into_iter().map(str::to_owned).collect()
+    };
+    fails_once(1, &refs(&diverging(&fresh)), &["diverged", "--lr"]);
     assert!(!dir.path("fresh.safetensors").exists());
     // An existing model file keeps its bytes, and no temporary file is left beside it.
     let existing = dir.write("old.safetensors", b"previous model");
-    let args = train_on(
-        &data,
-        &[
-            "--output",
-            "linear",
-            "--optimizer",
-            "gd",
-            "--lr",
-            "10",
-            "--epochs",
-            "200",
-            "--save",
-            &existing,
-        ],
-    );
-    fails_once(1, &refs(&args), &["diverged"]);
+    fails_once(1, &refs(&diverging(&existing)), &["diverged"]);
     assert_eq!(std::fs::read(&existing).unwrap(), b"previous model");
     let names: Vec<_> =
         std::fs::read_dir(dir.path("")).unwrap().map(|e| e.unwrap().file_name()).collect();
