@@ -60,7 +60,7 @@ pub struct EvalArgs {
     /// Print one JSON object on one line (accuracy, cost, examples, …) instead of text.
     #[arg(long)]
     pub json: bool,
-    /// Dense-math backend.
+    /// Dense-math backend (the scalar type is the model file's).
     #[arg(long, value_enum, default_value_t = BackendArg::Faer)]
     pub backend: BackendArg,
 }
@@ -77,7 +77,7 @@ pub struct PredictArgs {
     /// Write the predictions to this CSV file [default: standard output].
     #[arg(long, value_name = "PATH")]
     pub out: Option<std::path::PathBuf>,
-    /// Dense-math backend.
+    /// Dense-math backend (the scalar type is the model file's).
     #[arg(long, value_enum, default_value_t = BackendArg::Faer)]
     pub backend: BackendArg,
 }
@@ -109,7 +109,7 @@ pub struct TrainArgs {
     #[arg(long, value_enum, default_value_t = HiddenArg::Relu)]
     pub activation: HiddenArg,
     /// Output layer: sigmoid for labels {0,1}, softmax for classes 0..K-1 (K > 2), linear for
-    /// regression. Default: chosen from the labels.
+    /// regression [default: chosen from the labels].
     #[arg(long, value_enum)]
     pub output: Option<OutputArg>,
     /// Update rule.

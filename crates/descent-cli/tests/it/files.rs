@@ -33,6 +33,15 @@ fn every_backend_and_dtype_trains_on_a_csv_file_and_evaluates_its_model() {
             assert!(out.contains(&format!("{backend} {dtype}")), "{out}");
             let (tensors, _) = read_safetensors(std::path::Path::new(&model));
             assert_eq!(tensors["W1"].dtype, dtype.to_uppercase());
+            let preds: Vec<String> = ["ndarray", "nalgebra", "faer"]
+                .iter()
+                .map(|b| ok(&["predict", "--model", &model, "--data", &data, "--backend", b]))
+                .collect();
+            let classes = |csv: &str| -> Vec<String> {
+                csv.lines().map(|l| l.split(',').next().unwrap().to_owned()).collect()
+            };
+            assert_eq!(preds[0].lines().count(), 81);
+            assert!(preds.iter().all(|p| classes(p) == classes(&preds[0])), "{backend} {dtype}");
             for eval_backend in ["ndarray", "faer"] {
                 let json = last_json(&ok(&[
                     "eval",
