@@ -178,7 +178,8 @@ pub struct TrainArgs {
     #[arg(long, value_name = "PATH")]
     pub save: Option<std::path::PathBuf>,
     /// Z-score each input with the training set's mean and standard deviation (a constant
-    /// input is only centered); the statistics are stored in the --save file.
+    /// input is only centered); the statistics are stored in the --save file. An --init model
+    /// trained with --standardize keeps its own statistics, with or without this flag.
     #[arg(long)]
     pub standardize: bool,
     /// Hold out this fraction of the examples (in (0, 1)) and report its cost and accuracy

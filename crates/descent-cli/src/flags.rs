@@ -108,3 +108,20 @@ pub fn parse_layers(text: &str) -> anyhow::Result<Vec<usize>> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layers_parse_and_bad_items_are_named() {
+        assert_eq!(parse_layers("5,2").unwrap(), [5, 2]);
+        assert_eq!(parse_layers(" 16 , 8 ").unwrap(), [16, 8]);
+        assert!(parse_layers("").unwrap().is_empty());
+        let msg = |t: &str| parse_layers(t).unwrap_err().to_string();
+        assert_eq!(msg("5,,2"), "--layers 5,,2: item 2 is empty");
+        assert_eq!(msg("5,0"), "--layers 5,0: item 2 is 0; widths must be at least 1");
+        assert!(msg("5,x").contains("item 2 (\"x\")"), "{}", msg("5,x"));
+        assert!(msg("-3").contains("item 1"));
+    }
+}

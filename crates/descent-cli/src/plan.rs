@@ -49,6 +49,7 @@ impl Plan {
         let hidden = args.layers.as_deref().map(parse_layers).transpose()?;
         check_output_folder("--save", args.save.as_deref())?;
         check_output_folder("--plot", args.plot.as_deref())?;
+        check_plot_extension(args.plot.as_deref())?;
         check_output_folder("--history", args.history.as_deref())?;
         let init = args
             .init
@@ -88,7 +89,14 @@ impl Plan {
             }
             None => (all, None),
         };
-        let standardize = args.standardize.then(|| data::fit_standardization(&train_data));
+        // A descent model given to --init keeps the input scaling it was trained with.
+        let inherited = args
+            .init
+            .as_ref()
+            .and_then(|p| descent_io::load_model(p).ok())
+            .and_then(|model| model.standardize);
+        let standardize =
+            inherited.or_else(|| args.standardize.then(|| data::fit_standardization(&train_data)));
         let (train_data, validation) = match &standardize {
             Some(s) => (
                 data::standardize(&train_data, s)?,
@@ -222,4 +230,15 @@ pub fn check_output_folder(flag: &str, path: Option<&Path>) -> anyhow::Result<()
         return Err(anyhow!("{flag} {}: is a folder, not a file", path.display()));
     }
     Ok(())
+}
+
+/// Refuses a figure name that ends in neither `.png` nor `.svg`, before any training.
+fn check_plot_extension(path: Option<&Path>) -> anyhow::Result<()> {
+    let Some(path) = path else { return Ok(()) };
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    if ext.eq_ignore_ascii_case("png") || ext.eq_ignore_ascii_case("svg") {
+        Ok(())
+    } else {
+        Err(anyhow!("--plot {}: the figure is PNG or SVG; name it .png or .svg", path.display()))
+    }
 }

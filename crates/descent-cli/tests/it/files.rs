@@ -256,4 +256,24 @@ fn plot_writes_a_png_and_an_svg() {
     let text = std::fs::read_to_string(&svg).unwrap();
     assert!(text.contains("<svg") && text.contains("mini-batches") && text.contains("validation"));
     assert!(text.contains("decision boundary"));
+    let jpg = dir.file("t.jpg");
+    crate::common::fails_once(2, &["train", "--plot", &jpg], &["--plot", ".png or .svg"]);
+    assert!(!dir.path("t.jpg").exists());
+}
+
+#[test]
+fn a_standardized_init_model_keeps_its_statistics() {
+    let dir = TempDir::new("init-standardized");
+    let data = dir.write("d.csv", binary_csv(30, 6));
+    let first = dir.file("a.safetensors");
+    let second = dir.file("b.safetensors");
+    ok(&["train", "--data", &data, "--standardize", "--epochs", "5", "--save", &first, "--quiet"]);
+    ok(&[
+        "train", "--data", &data, "--init", &first, "--epochs", "5", "--save", &second, "--quiet",
+    ]);
+    let (_, a) = read_safetensors(std::path::Path::new(&first));
+    let (_, b) = read_safetensors(std::path::Path::new(&second));
+    assert!(a.contains_key("standardize_mean"));
+    assert_eq!(a["standardize_mean"], b["standardize_mean"]);
+    assert_eq!(a["standardize_std"], b["standardize_std"]);
 }
