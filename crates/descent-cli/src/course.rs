@@ -11,8 +11,9 @@ use descent_course::{PRINTED_EPOCHS, Replay, Run, replay_with};
 
 use crate::Failure;
 use crate::args::{BackendArg, CourseArgs};
+use crate::flags::descent_threads;
+use crate::plan::{check_output_folder, check_plot_extension};
 use crate::plot::{self, Boundary, Curve, Grid, LabelledPoint};
-use crate::train::descent_threads;
 
 /// Cells per side of the decision-boundary grid.
 const GRID_CELLS: usize = 150;
@@ -23,9 +24,8 @@ const COST_TOLERANCE: f64 = 1e-6;
 /// Runs `descent course`.
 pub fn run(args: &CourseArgs) -> Result<(), Failure> {
     let runs = selected_runs(&args.run).map_err(Failure::Input)?;
-    if let Some(path) = &args.plot {
-        crate::compare::check_plot_path(path).map_err(Failure::Input)?;
-    }
+    check_output_folder("--plot", args.plot.as_deref()).map_err(Failure::Input)?;
+    check_plot_extension(args.plot.as_deref()).map_err(Failure::Input)?;
     // Tiny matrices: more threads only add overhead.
     descent_threads(1).map_err(Failure::Input)?;
     match args.backend {
@@ -145,7 +145,11 @@ fn plot_runs<B: Backend<f64>>(
     let mut curves = Vec::with_capacity(outcomes.len());
     let mut boundaries = Vec::with_capacity(outcomes.len());
     for Outcome { replay, .. } in outcomes {
-        curves.push(Curve { name: replay.run.label().to_string(), costs: replay.costs.clone() });
+        curves.push(Curve {
+            name: replay.run.label().to_string(),
+            costs: replay.costs.clone(),
+            batch_costs: Vec::new(),
+        });
         let classes = replay.predict(&centres)?.iter().map(|&p| usize::from(p > 0.5)).collect();
         boundaries.push(Boundary {
             name: replay.run.label().to_string(),
