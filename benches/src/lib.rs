@@ -25,6 +25,7 @@
 pub mod check;
 pub mod gemm;
 pub mod step;
+pub mod workload;
 
 use descent_core::{Backend, Scalar};
 use rand::{RngExt, SeedableRng};
