@@ -22,6 +22,7 @@
 
 #![warn(missing_docs)]
 
+pub mod ceiling;
 pub mod check;
 pub mod gemm;
 pub mod step;

@@ -63,7 +63,14 @@ pub const WORKLOADS: [Workload; 4] = [
         epochs: 5000,
         lr: 0.0007,
     },
-    Workload { name: "sgd", data: Data::Moons, layers: &[2, 5, 2, 1], batch: 1, epochs: 100, lr: 0.0007 },
+    Workload {
+        name: "sgd",
+        data: Data::Moons,
+        layers: &[2, 5, 2, 1],
+        batch: 1,
+        epochs: 100,
+        lr: 0.0007,
+    },
     Workload {
         name: "deep-narrow",
         data: Data::Synthetic { n_examples: 8192, n_features: 32 },
@@ -133,6 +140,15 @@ impl Workload {
             res += 2.0 * mac * if l == 0 { 2.0 } else { 3.0 };
         }
         res
+    }
+
+    /// Bytes of the data set, the parameters and Adam's two moments in a dtype of
+    /// `scalar_bytes` bytes: the memory a run cannot do without (the RSS yardstick).
+    #[must_use]
+    pub fn state_bytes(&self, scalar_bytes: usize) -> usize {
+        let n_params: usize = self.layers.windows(2).map(|w| w[1] * (w[0] + 1)).sum();
+        let data = self.n_examples() * (self.layers[0] + 1);
+        (data + 3 * n_params) * scalar_bytes
     }
 
     /// The network's settings (He initialization, seed 1, ReLU, sigmoid).

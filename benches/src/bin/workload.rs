@@ -1,24 +1,38 @@
-//! Runs one standard workload once and prints what it measured as one JSON line:
-//! `workload <name> <backend> <dtype> <threads> [--quick]`.
+//! One standard workload, once, in its own process; prints one JSON line.
 //!
-//! `cargo xtask bench` starts this binary once per row of its report, so that each row's peak
-//! RSS (`VmHWM`) is that workload's alone. The thread count goes to faer's GEMM
+//! ```text
+//! workload run     <course|sgd|deep-narrow|wide> <ndarray|nalgebra|faer> <f32|f64> <threads> [--quick]
+//! workload ceiling <workload> <backend> <dtype> <threads> [--quick]
+//! workload dump    <workload> <dir> [--quick]
+//! ```
+//!
+//! `run` trains and reports seconds, steps, the final cost and the peak RSS (`VmHWM`, so each
+//! row of `cargo xtask bench`'s report is that workload's alone); `ceiling` times the backend's
+//! GEMM alone on the products of one step (`descent_benches::ceiling`); `dump` writes the
+//! data set as raw little-endian f64 (`x.f64`: examples × features, `y.f64`) for the numpy
+//! and PyTorch reference script. The thread count goes to faer's GEMM
 //! (`descent_faer::set_threads`); the parent also sets `RAYON_NUM_THREADS` and
 //! `MATMUL_NUM_THREADS` for the child.
 
+use std::path::Path;
 use std::process::ExitCode;
 
-use descent_benches::workload::{self, RunResult, Workload};
-use descent_core::{Backend, Result, Scalar};
+use descent_benches::ceiling;
+use descent_benches::workload::{self, Workload};
+use descent_core::{Backend, Scalar};
 use descent_faer::Faer;
 use descent_nalgebra::Nalgebra;
 use descent_ndarray::Ndarray;
 
-const USAGE: &str = "usage: workload <course|sgd|deep-narrow|wide> <ndarray|nalgebra|faer> <f32|f64> <threads> [--quick]";
+const USAGE: &str = "usage: workload run|ceiling <course|sgd|deep-narrow|wide> <ndarray|nalgebra|faer> <f32|f64> <threads> [--quick]\n       workload dump <workload> <dir> [--quick]";
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let quick = args.last().is_some_and(|a| a == "--quick");
+    if quick {
+        args.pop();
+    }
+    match run(&args, quick) {
         Ok(line) => {
             println!("{line}");
             ExitCode::SUCCESS
@@ -30,43 +44,84 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(args: &[String]) -> std::result::Result<String, String> {
-    let (name, backend, dtype, threads, quick) = match args {
-        [n, b, d, t] => (n, b, d, t, false),
-        [n, b, d, t, q] if q == "--quick" => (n, b, d, t, true),
-        _ => return Err(format!("expected 4 or 5 arguments, got {}", args.len())),
-    };
-    let mut w = Workload::by_name(name).map_err(|e| e.to_string())?;
-    if quick {
-        w = w.quick();
+fn workload(name: &str, quick: bool) -> Result<Workload, String> {
+    let w = Workload::by_name(name).map_err(|e| e.to_string())?;
+    Ok(if quick { w.quick() } else { w })
+}
+
+fn run(args: &[String], quick: bool) -> Result<String, String> {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["dump", name, dir] => dump(&workload(name, quick)?, Path::new(dir)),
+        [mode @ ("run" | "ceiling"), name, backend, dtype, threads] => {
+            let w = workload(name, quick)?;
+            let threads: usize =
+                threads.parse().map_err(|_| format!("threads: not a number: {threads}"))?;
+            descent_faer::set_threads(threads);
+            let ceiling = *mode == "ceiling";
+            let body = match (*backend, *dtype) {
+                ("ndarray", "f32") => go::<f32, Ndarray>(&w, ceiling),
+                ("ndarray", "f64") => go::<f64, Ndarray>(&w, ceiling),
+                ("nalgebra", "f32") => go::<f32, Nalgebra>(&w, ceiling),
+                ("nalgebra", "f64") => go::<f64, Nalgebra>(&w, ceiling),
+                ("faer", "f32") => go::<f32, Faer>(&w, ceiling),
+                ("faer", "f64") => go::<f64, Faer>(&w, ceiling),
+                _ => return Err(format!("unknown backend/dtype {backend}/{dtype}")),
+            }?;
+            Ok(format!(
+                "{{\"mode\":\"{mode}\",\"workload\":\"{name}\",\"backend\":\"{backend}\",\
+                 \"dtype\":\"{dtype}\",\"threads\":{threads},{body}}}"
+            ))
+        }
+        _ => Err(format!("unexpected arguments {args:?}")),
     }
-    let threads: usize = threads.parse().map_err(|_| format!("threads: not a number: {threads}"))?;
-    descent_faer::set_threads(threads);
-    let res = match (backend.as_str(), dtype.as_str()) {
-        ("ndarray", "f32") => go::<f32, Ndarray>(&w),
-        ("ndarray", "f64") => go::<f64, Ndarray>(&w),
-        ("nalgebra", "f32") => go::<f32, Nalgebra>(&w),
-        ("nalgebra", "f64") => go::<f64, Nalgebra>(&w),
-        ("faer", "f32") => go::<f32, Faer>(&w),
-        ("faer", "f64") => go::<f64, Faer>(&w),
-        _ => return Err(format!("unknown backend/dtype {backend}/{dtype}")),
+}
+
+fn go<T: Scalar, B: Backend<T>>(w: &Workload, ceiling: bool) -> Result<String, String> {
+    if ceiling {
+        // A handful of rounds: the wide step's products take tens of milliseconds.
+        let reps = if w.flops_per_example() * w.batch as f64 > 1e8 { 5 } else { 200 };
+        let gflops = ceiling::gflops::<T, B>(w.layers, w.batch, reps).map_err(|e| e.to_string())?;
+        return Ok(format!("\"gflops\":{gflops}"));
     }
-    .map_err(|e| e.to_string())?;
+    let res = workload::run::<T, B>(w).map_err(|e| e.to_string())?;
     let rss = workload::peak_rss_kib().map_or_else(|| "null".to_owned(), |k| k.to_string());
     Ok(format!(
-        "{{\"workload\":\"{}\",\"backend\":\"{backend}\",\"dtype\":\"{dtype}\",\"threads\":{threads},\
-         \"seconds\":{},\"steps\":{},\"examples\":{},\"epochs\":{},\"final_cost\":{},\"peak_rss_kib\":{rss}}}",
-        w.name,
+        "\"seconds\":{},\"steps\":{},\"examples\":{},\"epochs\":{},\"flops_per_example\":{},\
+         \"final_cost\":{},\"peak_rss_kib\":{rss},\"state_bytes\":{}",
         res.seconds,
         res.steps,
         w.n_examples(),
         w.epochs,
+        w.flops_per_example(),
         json_number(res.final_cost),
+        w.state_bytes(size_of::<T>()),
     ))
 }
 
-fn go<T: Scalar, B: Backend<T>>(w: &Workload) -> Result<RunResult> {
-    workload::run::<T, B>(w)
+/// Writes `x.f64` (examples × features, C order) and `y.f64` (one label per example).
+fn dump(w: &Workload, dir: &Path) -> Result<String, String> {
+    let data = w.dataset::<f64>().map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let write = |file: &str, values: &[f64]| {
+        let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+        let path = dir.join(file);
+        std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    write("x.f64", data.features())?;
+    write("y.f64", data.targets())?;
+    let layers: Vec<String> = w.layers.iter().map(ToString::to_string).collect();
+    Ok(format!(
+        "{{\"mode\":\"dump\",\"workload\":\"{}\",\"examples\":{},\"features\":{},\"layers\":[{}],\
+         \"batch\":{},\"epochs\":{},\"lr\":{}}}",
+        w.name,
+        data.n_examples(),
+        data.n_features(),
+        layers.join(","),
+        w.batch,
+        w.epochs,
+        w.lr
+    ))
 }
 
 /// A JSON number, or `null` for NaN and infinities.
