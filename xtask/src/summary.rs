@@ -61,7 +61,7 @@ pub(crate) fn render(res: &Results, machine: &Machine) -> String {
     let _ = writeln!(
         out,
         "Each backend's GEMM alone on the products of one step (same shapes and transposes), \
-         best of several rounds, GFLOP/s; the best backend's figure is the ceiling above.\n"
+         median of many rounds, GFLOP/s; the best backend's figure is the ceiling above.\n"
     );
     let _ = writeln!(out, "| workload | dtype | threads | ndarray | nalgebra | faer |");
     let _ = writeln!(out, "|---|---|--:|--:|--:|--:|");

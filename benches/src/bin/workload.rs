@@ -80,7 +80,7 @@ fn run(args: &[String], quick: bool) -> Result<String, String> {
 fn go<T: Scalar, B: Backend<T>>(w: &Workload, ceiling: bool) -> Result<String, String> {
     if ceiling {
         // A handful of rounds: the wide step's products take tens of milliseconds.
-        let reps = if w.flops_per_example() * w.batch as f64 > 1e8 { 5 } else { 200 };
+        let reps = if w.flops_per_example() * w.batch as f64 > 1e8 { 15 } else { 501 };
         let gflops = ceiling::gflops::<T, B>(w.layers, w.batch, reps).map_err(|e| e.to_string())?;
         return Ok(format!("\"gflops\":{gflops}"));
     }
