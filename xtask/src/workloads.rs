@@ -174,7 +174,8 @@ fn precheck(bin: &Path) -> anyhow::Result<Vec<String>> {
                 listed.join(", ")
             );
             eprintln!("  {line}");
-            if !(worst <= limit) {
+            // A NaN difference fails too.
+            if worst.is_nan() || worst > limit {
                 bail!("the backends disagree on the final cost: {line}");
             }
             lines.push(line);

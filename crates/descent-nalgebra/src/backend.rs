@@ -21,19 +21,16 @@ macro_rules! impl_backend {
             const NAME: &'static str = "nalgebra";
 
             #[inline]
-
             fn zeros(rows: usize, cols: usize) -> Self::Matrix {
                 DMatrix::zeros(rows, cols)
             }
 
             #[inline]
-
             fn shape(m: &Self::Matrix) -> (usize, usize) {
                 m.shape()
             }
 
             #[inline]
-
             fn col(m: &Self::Matrix, j: usize) -> &[$t] {
                 let (rows, cols) = m.shape();
                 assert!(j < cols, "column {j} out of range for {cols} columns");
@@ -41,7 +38,6 @@ macro_rules! impl_backend {
             }
 
             #[inline]
-
             fn col_mut(m: &mut Self::Matrix, j: usize) -> &mut [$t] {
                 let (rows, cols) = m.shape();
                 assert!(j < cols, "column {j} out of range for {cols} columns");
@@ -49,13 +45,11 @@ macro_rules! impl_backend {
             }
 
             #[inline]
-
             fn as_slice(m: &Self::Matrix) -> Option<&[$t]> {
                 Some(m.as_slice())
             }
 
             #[inline]
-
             fn as_mut_slice(m: &mut Self::Matrix) -> Option<&mut [$t]> {
                 Some(m.as_mut_slice())
             }

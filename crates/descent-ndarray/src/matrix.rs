@@ -63,13 +63,11 @@ impl<T> NdMatrix<T> {
     }
 
     #[inline]
-
     pub(crate) fn array(&self) -> &Array2<T> {
         &self.0
     }
 
     #[inline]
-
     pub(crate) fn array_mut(&mut self) -> &mut Array2<T> {
         &mut self.0
     }
