@@ -121,6 +121,7 @@ mod tests {
                     final_cost: Some(0.1),
                     peak_rss_kib: Some(3000),
                     state_bytes: 4000,
+                    ceiling: None,
                 });
             }
             res.references.push(Reference {

@@ -101,7 +101,11 @@ pub(crate) fn render(res: &Results, machine: &Machine) -> String {
 }
 
 fn table_row(row: &Row, res: &Results) -> String {
-    let ceiling = res.ceiling(&row.workload, &row.dtype, row.threads);
+    let ceiling = row
+        .ceiling
+        .as_ref()
+        .map(|(g, b)| (*g, b.as_str()))
+        .or_else(|| res.ceiling(&row.workload, &row.dtype, row.threads));
     let pct = ceiling.map_or_else(
         || "—".to_owned(),
         |(c, b)| format!("{:.0}% (of {c:.1}, {b})", 100.0 * row.gflops() / c),
@@ -148,8 +152,10 @@ const HOW_TO_READ: &str = "\
   a step is gather, forward, cost, backward, the finiteness checks and the Adam update.
 - **GFLOP/s** counts the GEMMs only (`2·n_l·n_{l-1}` per example for the forward product and
   `dW`, and for `dA` except in the first layer). **% of GEMM ceiling** divides it by the best
-  backend's GEMM alone on the same products, measured in the same run with the same dtype
-  and thread count (section below): 100% would mean activations, cost and Adam were free.
+  library GEMM (of the three, named in the cell) alone on the same products, measured in the
+  same process right after the run, with the same dtype and thread count: 100% would mean
+  activations, cost and Adam were free. The section below measures the same ceiling per
+  backend in separate processes, for comparing the libraries.
 - **peak RSS** is the child's `VmHWM`; **RSS ÷ state** divides it by the bytes of data +
   parameters + Adam's two moments in the row's dtype (the process's code and libraries are
   included, so small workloads show large ratios).
@@ -159,5 +165,5 @@ const HOW_TO_READ: &str = "\
 - **threads**: faer's GEMM runs on `Par::rayon(threads)`; ndarray and nalgebra call
   matrixmultiply without its `threading` feature, so their 2-thread rows run one thread.
 - The machine may be shared: when the load average exceeds the CPU count, absolute times are
-  pessimistic. The ceiling and the rows are measured minutes apart in the same run.
+  pessimistic and every ratio is noisy (numpy runs minutes after the rows it is compared to).
 ";

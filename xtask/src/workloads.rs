@@ -35,6 +35,9 @@ pub(crate) struct Row {
     pub peak_rss_kib: Option<u64>,
     /// Bytes of data + parameters + Adam's moments.
     pub state_bytes: u64,
+    /// The best library GEMM on the step's products, measured right after the run in the same
+    /// process: `(GFLOP/s, backend)`.
+    pub ceiling: Option<(f64, String)>,
 }
 
 impl Row {
@@ -227,6 +230,7 @@ fn parse_row(v: &Value) -> anyhow::Result<Row> {
         final_cost: v["final_cost"].as_f64(),
         peak_rss_kib: v["peak_rss_kib"].as_u64(),
         state_bytes: uint("state_bytes")?,
+        ceiling: v["ceiling_gflops"].as_f64().zip(v["ceiling_backend"].as_str().map(str::to_owned)),
     })
 }
 
@@ -304,13 +308,15 @@ mod tests {
         let v: Value = serde_json::from_str(
             r#"{"mode":"run","workload":"course","backend":"faer","dtype":"f32","threads":1,
                 "seconds":0.5,"steps":25000,"examples":300,"epochs":5000,"flops_per_example":112,
-                "final_cost":6.5e-2,"peak_rss_kib":3000,"state_bytes":3744}"#,
+                "final_cost":6.5e-2,"peak_rss_kib":3000,"state_bytes":3744,
+                "ceiling_gflops":4.5,"ceiling_backend":"faer"}"#,
         )
         .unwrap();
         let row = parse_row(&v).unwrap();
         assert_eq!(row.us_per_step(), 20.0);
         assert_eq!(row.examples_per_sec(), 3e6);
         assert!((row.gflops() - 112.0 * 3e6 / 1e9).abs() < 1e-12);
+        assert_eq!(row.ceiling, Some((4.5, "faer".to_owned())));
         assert!(parse_row(&Value::Null).is_err());
     }
 }
