@@ -5,19 +5,22 @@ use std::time::Duration;
 
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, Throughput};
-use descent_benches::step::{COURSE, Step, StepCase, WIDE};
+use descent_benches::step::{COURSE, DEEP_NARROW, SGD, Step, StepCase, WIDE};
 use descent_core::{Backend, Scalar};
 use descent_faer::Faer;
 use descent_nalgebra::Nalgebra;
 use descent_ndarray::Ndarray;
 
-/// Registers the training-step benchmarks: the course network in f32 and f64, the `wide`
-/// network in f32.
+/// Registers the training-step benchmarks: the course network (batch 64 and batch 1) in f32
+/// and f64, `deep-narrow` and the `wide` network in f32.
 pub fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("train_step");
     group.warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2));
     each_backend::<f32>(&mut group, &COURSE);
     each_backend::<f64>(&mut group, &COURSE);
+    each_backend::<f32>(&mut group, &SGD);
+    each_backend::<f64>(&mut group, &SGD);
+    each_backend::<f32>(&mut group, &DEEP_NARROW);
     // Tens of milliseconds per step: flat sampling with few samples keeps this to seconds.
     group
         .sampling_mode(SamplingMode::Flat)

@@ -22,9 +22,11 @@
 
 #![warn(missing_docs)]
 
+pub mod ceiling;
 pub mod check;
 pub mod gemm;
 pub mod step;
+pub mod workload;
 
 use descent_core::{Backend, Scalar};
 use rand::{RngExt, SeedableRng};

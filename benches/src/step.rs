@@ -24,6 +24,17 @@ pub struct StepCase {
 pub const COURSE: StepCase =
     StepCase { name: "course_2-5-2-1_b64", layers: &[2, 5, 2, 1], batch: 64 };
 
+/// The course network on one example: the `sgd` workload's step.
+pub const SGD: StepCase = StepCase { name: "sgd_2-5-2-1_b1", layers: &[2, 5, 2, 1], batch: 1 };
+
+/// The `deep-narrow` workload's step: four hidden layers of 64 on a batch of 32 seeded
+/// examples of 32 features.
+pub const DEEP_NARROW: StepCase = StepCase {
+    name: "deep-narrow_32-64-64-64-64-1_b32",
+    layers: &[32, 64, 64, 64, 64, 1],
+    batch: 32,
+};
+
 /// A wide network on 256 seeded examples of 784 features (an MNIST-sized input), labelled by
 /// the sign of their feature sum.
 pub const WIDE: StepCase =

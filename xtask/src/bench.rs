@@ -1,4 +1,5 @@
-//! `cargo xtask bench`: the reference check, the criterion run, then `BENCHMARKS.md`.
+//! `cargo xtask bench`: the workloads (`target/bench/report.md` and `report.png`) and, with
+//! `--criterion`, the criterion run and `BENCHMARKS.md`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -27,7 +28,28 @@ pub(crate) struct Estimate {
     pub written: SystemTime,
 }
 
-pub(crate) fn run(quick: bool) -> anyhow::Result<()> {
+/// The workloads' report, then (with `criterion`) the criterion benchmarks.
+pub(crate) fn run(quick: bool, criterion: bool) -> anyhow::Result<()> {
+    let root = project_root();
+    let load_before = report::load_average();
+    let results = crate::workloads::measure(quick)?;
+    let load_after = report::load_average();
+    let machine = Machine::probe(&root, quick, load_before, load_after);
+    let dir = root.join("target/bench");
+    fs::create_dir_all(&dir).with_context(|| format!("could not create {}", dir.display()))?;
+    let markdown = crate::summary::render(&results, &machine);
+    let path = dir.join("report.md");
+    fs::write(&path, &markdown).with_context(|| format!("could not write {}", path.display()))?;
+    println!("{markdown}");
+    eprintln!("wrote {}", path.display());
+    let png = dir.join("report.png");
+    crate::chart::draw(&results, &png)?;
+    eprintln!("wrote {}", png.display());
+    if criterion { run_criterion(quick) } else { Ok(()) }
+}
+
+/// The reference check, the criterion run, then `BENCHMARKS.md`.
+fn run_criterion(quick: bool) -> anyhow::Result<()> {
     let root = project_root();
     run_cargo(&["run", "--release", "-p", "descent-benches", "--bin", "check-backends"])
         .context("a backend failed its reference check, so nothing was timed")?;

@@ -3,7 +3,10 @@
 //! `anyhow` and `serde_json`.
 
 mod bench;
+mod chart;
 mod report;
+mod summary;
+mod workloads;
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -18,10 +21,14 @@ USAGE:
     cargo xtask <COMMAND>
 
 COMMANDS:
-    bench [--quick]   Check every backend against its reference answers
-                      (descent-benches' check-backends), run the criterion benchmarks
-                      (cargo bench -p descent-benches --bench main; --quick passes criterion's
-                      --quick) and write BENCHMARKS.md at the repository root
+    bench [--quick] [--criterion]
+                      Check every backend (check-backends, then the same final cost on every
+                      workload), run the four workloads (course, sgd, deep-narrow, wide) on
+                      every backend, f32 and f64, 1 and 2 threads, with the GEMM ceiling and
+                      the numpy/PyTorch references (xtask/reference.py), and write
+                      target/bench/report.md and report.png. --quick: reduced workloads for CI
+                      smoke. --criterion: also run the criterion benchmarks
+                      (cargo bench -p descent-benches --bench main) and write BENCHMARKS.md
     embed             Build and run examples/embed, a crate outside the workspace that uses
                       descent with the faer feature only (target dir target/embed)
     help, --help, -h  Print this help
@@ -30,7 +37,7 @@ COMMANDS:
 /// What the command line asked for.
 enum Task {
     Help,
-    Bench { quick: bool },
+    Bench { quick: bool, criterion: bool },
     Embed,
 }
 
@@ -48,7 +55,7 @@ fn main() -> ExitCode {
             print!("{HELP}");
             Ok(())
         }
-        Task::Bench { quick } => bench::run(quick),
+        Task::Bench { quick, criterion } => bench::run(quick, criterion),
         Task::Embed => embed(),
     };
     match res {
@@ -65,8 +72,12 @@ fn parse(args: &[String]) -> anyhow::Result<Task> {
     let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
     match (command.as_str(), rest.as_slice()) {
         ("help" | "--help" | "-h", _) | ("bench" | "embed", ["--help" | "-h"]) => Ok(Task::Help),
-        ("bench", []) => Ok(Task::Bench { quick: false }),
-        ("bench", ["--quick"]) => Ok(Task::Bench { quick: true }),
+        ("bench", flags) if flags.iter().all(|f| matches!(*f, "--quick" | "--criterion")) => {
+            Ok(Task::Bench {
+                quick: flags.contains(&"--quick"),
+                criterion: flags.contains(&"--criterion"),
+            })
+        }
         ("embed", []) => Ok(Task::Embed),
         ("bench" | "embed", _) => bail!("unexpected arguments to `{command}`: {rest:?}"),
         _ => bail!("unknown command `{command}`"),
@@ -126,8 +137,18 @@ mod tests {
     fn commands_parse_and_mistakes_are_usage_errors() {
         assert!(matches!(parse_strs(&[]), Ok(Task::Help)));
         assert!(matches!(parse_strs(&["--help"]), Ok(Task::Help)));
-        assert!(matches!(parse_strs(&["bench"]), Ok(Task::Bench { quick: false })));
-        assert!(matches!(parse_strs(&["bench", "--quick"]), Ok(Task::Bench { quick: true })));
+        assert!(matches!(
+            parse_strs(&["bench"]),
+            Ok(Task::Bench { quick: false, criterion: false })
+        ));
+        assert!(matches!(
+            parse_strs(&["bench", "--quick"]),
+            Ok(Task::Bench { quick: true, criterion: false })
+        ));
+        assert!(matches!(
+            parse_strs(&["bench", "--criterion", "--quick"]),
+            Ok(Task::Bench { quick: true, criterion: true })
+        ));
         assert!(matches!(parse_strs(&["embed"]), Ok(Task::Embed)));
         assert!(parse_strs(&["bench", "--slow"]).is_err());
         assert!(parse_strs(&["deploy"]).is_err());

@@ -231,6 +231,16 @@ pub trait Backend<T: Scalar>: Send + Sync + 'static {
         let (rows, cols) = Self::shape(out);
         check_shape("add_col", (rows, 1), Self::shape(v))?;
         let v = Self::col(v, 0);
+        if rows == 0 {
+            return Ok(());
+        }
+        // Contiguous storage: one pass over the buffer, no per-column call.
+        if let Some(o) = Self::as_mut_slice(out) {
+            for o in o.chunks_exact_mut(rows) {
+                o.iter_mut().zip(v).for_each(|(o, &v)| *o += v);
+            }
+            return Ok(());
+        }
         for j in 0..cols {
             Self::col_mut(out, j).iter_mut().zip(v).for_each(|(o, &v)| *o += v);
         }
@@ -251,8 +261,15 @@ pub trait Backend<T: Scalar>: Send + Sync + 'static {
         // Both branches add each row's elements left to right, so they round alike.
         if beta == T::ZERO {
             o.fill(T::ZERO);
-            for j in 0..cols {
-                o.iter_mut().zip(Self::col(a, j)).for_each(|(o, &x)| *o += x);
+            match Self::as_slice(a) {
+                // Contiguous storage: the same additions in the same order, without a call
+                // per column.
+                Some(a) if rows > 0 => elementwise::sum_chunks(o, a),
+                _ => {
+                    for j in 0..cols {
+                        o.iter_mut().zip(Self::col(a, j)).for_each(|(o, &x)| *o += x);
+                    }
+                }
             }
             o.iter_mut().for_each(|o| *o *= alpha);
         } else {

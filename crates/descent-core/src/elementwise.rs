@@ -176,12 +176,55 @@ pub fn fold<T: Scalar, B: Backend<T> + ?Sized, A>(
     mut f: impl FnMut(A, T) -> A,
 ) -> A {
     let mut acc = init;
+    if let Some(all) = B::as_slice(m) {
+        // Contiguous storage is column-major: the same order as the column walk below.
+        for &x in all {
+            acc = f(acc, x);
+        }
+        return acc;
+    }
     for j in 0..B::shape(m).1 {
         for &x in B::col(m, j) {
             acc = f(acc, x);
         }
     }
     acc
+}
+
+/// `o[i] += Σ_c chunk_c[i]` over the consecutive chunks of `o.len()` elements of `a` (the
+/// columns of a contiguous column-major matrix), each row summed left to right.
+///
+/// Narrow matrices (up to 8 rows, the hidden layers of small networks) keep the sums in a
+/// fixed-size array the compiler holds in registers, instead of a load and store of `o` per
+/// element; the additions and their order are the same either way.
+#[inline]
+pub fn sum_chunks<T: Scalar>(o: &mut [T], a: &[T]) {
+    fn fixed<T: Scalar, const R: usize>(o: &mut [T], a: &[T]) {
+        let mut acc = [T::ZERO; R];
+        acc.copy_from_slice(o);
+        for c in a.chunks_exact(R) {
+            for (acc, &x) in acc.iter_mut().zip(c) {
+                *acc += x;
+            }
+        }
+        o.copy_from_slice(&acc);
+    }
+    match o.len() {
+        0 => {}
+        1 => fixed::<T, 1>(o, a),
+        2 => fixed::<T, 2>(o, a),
+        3 => fixed::<T, 3>(o, a),
+        4 => fixed::<T, 4>(o, a),
+        5 => fixed::<T, 5>(o, a),
+        6 => fixed::<T, 6>(o, a),
+        7 => fixed::<T, 7>(o, a),
+        8 => fixed::<T, 8>(o, a),
+        rows => {
+            for c in a.chunks_exact(rows) {
+                o.iter_mut().zip(c).for_each(|(o, &x)| *o += x);
+            }
+        }
+    }
 }
 
 /// Checks that `index < len`, naming `op` otherwise.

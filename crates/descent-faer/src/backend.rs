@@ -20,18 +20,22 @@ macro_rules! impl_backend {
             type Matrix = Mat<$t>;
             const NAME: &'static str = "faer";
 
+            #[inline]
             fn zeros(rows: usize, cols: usize) -> Self::Matrix {
                 Mat::zeros(rows, cols)
             }
 
+            #[inline]
             fn shape(m: &Self::Matrix) -> (usize, usize) {
                 m.shape()
             }
 
+            #[inline]
             fn col(m: &Self::Matrix, j: usize) -> &[$t] {
                 m.col_as_slice(j)
             }
 
+            #[inline]
             fn col_mut(m: &mut Self::Matrix, j: usize) -> &mut [$t] {
                 m.col_as_slice_mut(j)
             }

@@ -20,30 +20,36 @@ macro_rules! impl_backend {
             type Matrix = DMatrix<$t>;
             const NAME: &'static str = "nalgebra";
 
+            #[inline]
             fn zeros(rows: usize, cols: usize) -> Self::Matrix {
                 DMatrix::zeros(rows, cols)
             }
 
+            #[inline]
             fn shape(m: &Self::Matrix) -> (usize, usize) {
                 m.shape()
             }
 
+            #[inline]
             fn col(m: &Self::Matrix, j: usize) -> &[$t] {
                 let (rows, cols) = m.shape();
                 assert!(j < cols, "column {j} out of range for {cols} columns");
                 &m.as_slice()[j * rows..(j + 1) * rows]
             }
 
+            #[inline]
             fn col_mut(m: &mut Self::Matrix, j: usize) -> &mut [$t] {
                 let (rows, cols) = m.shape();
                 assert!(j < cols, "column {j} out of range for {cols} columns");
                 &mut m.as_mut_slice()[j * rows..(j + 1) * rows]
             }
 
+            #[inline]
             fn as_slice(m: &Self::Matrix) -> Option<&[$t]> {
                 Some(m.as_slice())
             }
 
+            #[inline]
             fn as_mut_slice(m: &mut Self::Matrix) -> Option<&mut [$t]> {
                 Some(m.as_mut_slice())
             }

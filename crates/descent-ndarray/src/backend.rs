@@ -15,28 +15,34 @@ macro_rules! impl_backend {
             type Matrix = NdMatrix<$t>;
             const NAME: &'static str = "ndarray";
 
+            #[inline]
             fn zeros(rows: usize, cols: usize) -> Self::Matrix {
                 NdMatrix::zeros(rows, cols)
             }
 
+            #[inline]
             fn shape(m: &Self::Matrix) -> (usize, usize) {
                 m.array().dim()
             }
 
+            #[inline]
             fn col(m: &Self::Matrix, j: usize) -> &[$t] {
                 let rows = m.array().nrows();
                 &m.as_slice()[j * rows..(j + 1) * rows]
             }
 
+            #[inline]
             fn col_mut(m: &mut Self::Matrix, j: usize) -> &mut [$t] {
                 let rows = m.array().nrows();
                 &mut m.as_mut_slice()[j * rows..(j + 1) * rows]
             }
 
+            #[inline]
             fn as_slice(m: &Self::Matrix) -> Option<&[$t]> {
                 Some(m.as_slice())
             }
 
+            #[inline]
             fn as_mut_slice(m: &mut Self::Matrix) -> Option<&mut [$t]> {
                 Some(m.as_mut_slice())
             }

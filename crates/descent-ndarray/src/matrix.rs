@@ -33,6 +33,7 @@ impl<T: Scalar> NdMatrix<T> {
 impl<T> NdMatrix<T> {
     /// A read-only view of the array.
     #[must_use]
+    #[inline]
     pub fn view(&self) -> ArrayView2<'_, T> {
         self.0.view()
     }
@@ -50,19 +51,23 @@ impl<T> NdMatrix<T> {
 
     /// The elements in column-major order, as one slice.
     #[must_use]
+    #[inline]
     pub fn as_slice(&self) -> &[T] {
         self.0.as_slice_memory_order().expect("NdMatrix is contiguous by construction")
     }
 
     /// The elements in column-major order, as one mutable slice.
+    #[inline]
     pub fn as_mut_slice(&mut self) -> &mut [T] {
         self.0.as_slice_memory_order_mut().expect("NdMatrix is contiguous by construction")
     }
 
+    #[inline]
     pub(crate) fn array(&self) -> &Array2<T> {
         &self.0
     }
 
+    #[inline]
     pub(crate) fn array_mut(&mut self) -> &mut Array2<T> {
         &mut self.0
     }

@@ -1,9 +1,11 @@
 //! Steady-state training allocates nothing: ten more epochs cost zero more allocations.
 //!
-//! One exception is measured, not hidden: matrixmultiply (under ndarray's `general_mat_mul`)
-//! allocates its packing buffer inside every GEMM call (`make_packing_buffer` in its
-//! `src/gemm.rs`), so the ndarray backend makes exactly one library allocation per GEMM — 8 per
-//! step of a 3-layer network — and none of ours.
+//! One exception is measured, not hidden: matrixmultiply allocates its packing buffer inside
+//! every GEMM call (`make_packing_buffer` in its `src/gemm.rs`, no reuse API). It runs under
+//! ndarray's `general_mat_mul` for every product, and under nalgebra's `gemm` for products with
+//! every dimension above 5. So the ndarray backend makes exactly one library allocation per
+//! GEMM — 8 per step of a 3-layer network — nalgebra one per large product, faer none (its
+//! GEMM keeps thread-local scratch), and descent itself none.
 
 use descent_core::Backend;
 use descent_faer::Faer;
@@ -28,6 +30,37 @@ fn allocations_of_fit<B: Backend<f64>>(
     let before = allocations();
     trainer.fit(&mut mlp, data, &mut Silent).unwrap();
     allocations() - before
+}
+
+/// Allocations made by `fit` on a network with hidden layers of 64 (moons, batches of 64).
+fn allocations_of_wide_fit<B: Backend<f64>>(data: &Dataset<f64>, epochs: usize) -> u64 {
+    let config = MlpConfig { layers: vec![2, 64, 64, 1], ..MlpConfig::course() };
+    let mut mlp = Mlp::<f64, B>::new(&config).unwrap();
+    let train = TrainConfig { epochs, ..TrainConfig::default() };
+    let schedule = ScheduleConfig::Constant.build(0.001).unwrap();
+    let optimizer = OptimizerConfig::from_name("adam").unwrap().build::<f64, B>().unwrap();
+    let mut trainer = Trainer::new(train, optimizer, schedule).unwrap();
+    let before = allocations();
+    trainer.fit(&mut mlp, data, &mut Silent).unwrap();
+    allocations() - before
+}
+
+/// Ten more epochs of [`allocations_of_wide_fit`] make `per_step` allocations per step.
+fn check_wide<B: Backend<f64>>(per_step: u64) {
+    let data = datasets::moons(datasets::SyntheticConfig::default()).unwrap();
+    allocations_of_wide_fit::<B>(&data, 1);
+    let one = allocations_of_wide_fit::<B>(&data, 1);
+    let eleven = allocations_of_wide_fit::<B>(&data, 11);
+    assert_eq!(eleven - one, 50 * per_step, "{}: 10 epochs (50 steps) allocated", B::NAME);
+}
+
+#[test]
+fn wider_networks_allocate_only_inside_matrixmultiply() {
+    // [2, 64, 64, 1] on batches of 64 (and the last of 44): 8 products per step, of which
+    // three (W2·A1, dZ2·A1ᵀ, W2ᵀ·dZ2) have every dimension above 5.
+    check_wide::<Ndarray>(GEMMS_PER_STEP);
+    check_wide::<Nalgebra>(3);
+    check_wide::<Faer>(0);
 }
 
 /// GEMM calls per training step of a 3-layer network: 3 forward, 3 `dW`, 2 `dA`.

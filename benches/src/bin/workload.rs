@@ -1,0 +1,157 @@
+//! One standard workload, once, in its own process; prints one JSON line.
+//!
+//! ```text
+//! workload run     <course|sgd|deep-narrow|wide> <ndarray|nalgebra|faer> <f32|f64> <threads> [--quick]
+//! workload ceiling <workload> <backend> <dtype> <threads> [--quick]
+//! workload dump    <workload> <dir> [--quick]
+//! ```
+//!
+//! `run` trains and reports seconds, steps, the final cost, the peak RSS (`VmHWM`, so each
+//! row of `cargo xtask bench`'s report is that workload's alone) and, measured right after
+//! the run in the same process, the best library GEMM's throughput on the step's products; `ceiling` times the backend's
+//! GEMM alone on the products of one step (`descent_benches::ceiling`); `dump` writes the
+//! data set as raw little-endian f64 (`x.f64`: examples × features, `y.f64`) for the numpy
+//! and PyTorch reference script. The thread count goes to faer's GEMM
+//! (`descent_faer::set_threads`); the parent also sets `RAYON_NUM_THREADS` and
+//! `MATMUL_NUM_THREADS` for the child.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use descent_benches::ceiling;
+use descent_benches::workload::{self, Workload};
+use descent_core::{Backend, Scalar};
+use descent_faer::Faer;
+use descent_nalgebra::Nalgebra;
+use descent_ndarray::Ndarray;
+
+const USAGE: &str = "usage: workload run|ceiling <course|sgd|deep-narrow|wide> <ndarray|nalgebra|faer> <f32|f64> <threads> [--quick]\n       workload dump <workload> <dir> [--quick]";
+
+fn main() -> ExitCode {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let quick = args.last().is_some_and(|a| a == "--quick");
+    if quick {
+        args.pop();
+    }
+    match run(&args, quick) {
+        Ok(line) => {
+            println!("{line}");
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("error: {err}\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn workload(name: &str, quick: bool) -> Result<Workload, String> {
+    let w = Workload::by_name(name).map_err(|e| e.to_string())?;
+    Ok(if quick { w.quick() } else { w })
+}
+
+fn run(args: &[String], quick: bool) -> Result<String, String> {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["dump", name, dir] => dump(&workload(name, quick)?, Path::new(dir)),
+        [mode @ ("run" | "ceiling"), name, backend, dtype, threads] => {
+            let w = workload(name, quick)?;
+            let threads: usize =
+                threads.parse().map_err(|_| format!("threads: not a number: {threads}"))?;
+            descent_faer::set_threads(threads);
+            let ceiling = *mode == "ceiling";
+            let body = match (*backend, *dtype) {
+                ("ndarray", "f32") => go::<f32, Ndarray>(&w, ceiling),
+                ("ndarray", "f64") => go::<f64, Ndarray>(&w, ceiling),
+                ("nalgebra", "f32") => go::<f32, Nalgebra>(&w, ceiling),
+                ("nalgebra", "f64") => go::<f64, Nalgebra>(&w, ceiling),
+                ("faer", "f32") => go::<f32, Faer>(&w, ceiling),
+                ("faer", "f64") => go::<f64, Faer>(&w, ceiling),
+                _ => return Err(format!("unknown backend/dtype {backend}/{dtype}")),
+            }?;
+            Ok(format!(
+                "{{\"mode\":\"{mode}\",\"workload\":\"{name}\",\"backend\":\"{backend}\",\
+                 \"dtype\":\"{dtype}\",\"threads\":{threads},{body}}}"
+            ))
+        }
+        _ => Err(format!("unexpected arguments {args:?}")),
+    }
+}
+
+/// Rounds of the GEMM ceiling: a handful for `wide`, whose step's products take tens of
+/// milliseconds, many for the small networks.
+fn ceiling_reps(w: &Workload) -> usize {
+    if w.flops_per_example() * w.batch as f64 > 1e8 { 15 } else { 501 }
+}
+
+fn go<T: Scalar, B: Backend<T>>(w: &Workload, ceiling: bool) -> Result<String, String>
+where
+    Ndarray: Backend<T>,
+    Nalgebra: Backend<T>,
+    Faer: Backend<T>,
+{
+    if ceiling {
+        let gflops = ceiling::gflops::<T, B>(w.layers, w.batch, ceiling_reps(w))
+            .map_err(|e| e.to_string())?;
+        return Ok(format!("\"gflops\":{gflops}"));
+    }
+    let res = workload::run::<T, B>(w).map_err(|e| e.to_string())?;
+    // The ceiling right after the run, in the same process, with every library's GEMM: on a
+    // shared machine this sees about the contention the run saw.
+    let mut best = (0.0_f64, "");
+    for (name, gflops) in [
+        ("ndarray", ceiling::gflops::<T, Ndarray>(w.layers, w.batch, ceiling_reps(w))),
+        ("nalgebra", ceiling::gflops::<T, Nalgebra>(w.layers, w.batch, ceiling_reps(w))),
+        ("faer", ceiling::gflops::<T, Faer>(w.layers, w.batch, ceiling_reps(w))),
+    ] {
+        let gflops = gflops.map_err(|e| e.to_string())?;
+        if gflops > best.0 {
+            best = (gflops, name);
+        }
+    }
+    let rss = workload::peak_rss_kib().map_or_else(|| "null".to_owned(), |k| k.to_string());
+    Ok(format!(
+        "\"seconds\":{},\"steps\":{},\"examples\":{},\"epochs\":{},\"flops_per_example\":{},\
+         \"final_cost\":{},\"peak_rss_kib\":{rss},\"state_bytes\":{},\
+         \"ceiling_gflops\":{},\"ceiling_backend\":\"{}\"",
+        res.seconds,
+        res.steps,
+        w.n_examples(),
+        w.epochs,
+        w.flops_per_example(),
+        json_number(res.final_cost),
+        w.state_bytes(size_of::<T>()),
+        best.0,
+        best.1,
+    ))
+}
+
+/// Writes `x.f64` (examples × features, C order) and `y.f64` (one label per example).
+fn dump(w: &Workload, dir: &Path) -> Result<String, String> {
+    let data = w.dataset::<f64>().map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let write = |file: &str, values: &[f64]| {
+        let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+        let path = dir.join(file);
+        std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    write("x.f64", data.features())?;
+    write("y.f64", data.targets())?;
+    let layers: Vec<String> = w.layers.iter().map(ToString::to_string).collect();
+    Ok(format!(
+        "{{\"mode\":\"dump\",\"workload\":\"{}\",\"examples\":{},\"features\":{},\"layers\":[{}],\
+         \"batch\":{},\"epochs\":{},\"lr\":{}}}",
+        w.name,
+        data.n_examples(),
+        data.n_features(),
+        layers.join(","),
+        w.batch,
+        w.epochs,
+        w.lr
+    ))
+}
+
+/// A JSON number, or `null` for NaN and infinities.
+fn json_number(x: f64) -> String {
+    if x.is_finite() { format!("{x:e}") } else { "null".to_owned() }
+}

@@ -1,0 +1,169 @@
+//! Renders `target/bench/report.md` from the workloads' measurements.
+
+use std::fmt::Write as _;
+
+use crate::report::Machine;
+use crate::workloads::{Results, Row};
+
+/// The whole report.
+pub(crate) fn render(res: &Results, machine: &Machine) -> String {
+    let mut out = String::new();
+    let command = if machine.quick { "cargo xtask bench --quick" } else { "cargo xtask bench" };
+    let _ = writeln!(out, "# descent: training benchmarks\n");
+    let _ = writeln!(
+        out,
+        "Written by `{command}` on {}. {}\n",
+        machine.date,
+        if machine.quick {
+            "**Quick mode** (CI smoke): a fiftieth of the epochs and a sixteenth of the synthetic \
+             examples, so the figures are indicative only."
+        } else {
+            "Full workloads."
+        }
+    );
+    let load = match (&machine.load_before, &machine.load_after) {
+        (Some(b), Some(a)) => format!("; load average {b} before, {a} after"),
+        _ => String::new(),
+    };
+    let _ = writeln!(out, "| | |\n|---|---|");
+    let _ = writeln!(out, "| machine | {}, {} logical CPUs{load} |", machine.cpu, machine.n_cpus);
+    let _ = writeln!(out, "| compiler | `{}` |", machine.rustc);
+    let cpu = machine.target_cpu.as_deref().unwrap_or("default");
+    let avx = if machine.avx512 { "present" } else { "absent" };
+    let _ = writeln!(out, "| build | release, `-C target-cpu={cpu}`; AVX-512 {avx} |");
+    let versions: Vec<String> = machine.versions.iter().map(|(n, v)| format!("{n} {v}")).collect();
+    let _ = writeln!(out, "| crates | {} |\n", versions.join(", "));
+
+    let _ = writeln!(out, "## Correctness pre-check\n");
+    let _ = writeln!(
+        out,
+        "Before anything was timed, `check-backends` passed (GEMM against compensated sums, \
+         training steps and the course experiment against recorded answers), and every backend \
+         reached the same final cost on a reduced run of every workload:\n"
+    );
+    for line in &res.precheck {
+        let _ = writeln!(out, "- {line}");
+    }
+    out.push('\n');
+
+    let _ = writeln!(out, "## Results\n");
+    let _ = writeln!(
+        out,
+        "| workload | backend | dtype | threads | seconds | µs/step | examples/s | GFLOP/s | % of GEMM ceiling | peak RSS | RSS ÷ state | × numpy | × PyTorch | final cost |"
+    );
+    let _ = writeln!(out, "|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+    for row in &res.rows {
+        let _ = writeln!(out, "{}", table_row(row, res));
+    }
+    out.push('\n');
+
+    let _ = writeln!(out, "## GEMM ceiling\n");
+    let _ = writeln!(
+        out,
+        "Each backend's GEMM alone on the products of one step (same shapes and transposes), \
+         median of many rounds, GFLOP/s; the best backend's figure is the ceiling above.\n"
+    );
+    let _ = writeln!(out, "| workload | dtype | threads | ndarray | nalgebra | faer |");
+    let _ = writeln!(out, "|---|---|--:|--:|--:|--:|");
+    let mut keys: Vec<(&str, &str, usize)> =
+        res.ceilings.iter().map(|c| (c.0.as_str(), c.1.as_str(), c.2)).collect();
+    keys.dedup();
+    for (w, d, t) in keys {
+        let cell = |b: &str| {
+            res.ceilings
+                .iter()
+                .find(|c| c.0 == w && c.1 == d && c.2 == t && c.3 == b)
+                .map_or_else(|| "—".to_owned(), |c| format!("{:.2}", c.4))
+        };
+        let _ = writeln!(
+            out,
+            "| {w} | {d} | {t} | {} | {} | {} |",
+            cell("ndarray"),
+            cell("nalgebra"),
+            cell("faer")
+        );
+    }
+    out.push('\n');
+
+    let _ = writeln!(out, "## References\n");
+    for r in &res.references {
+        let what = match &r.seconds {
+            Ok(s) => format!("{s:.3} s"),
+            Err(e) => format!("not run: {e}"),
+        };
+        let kind =
+            if r.framework == "numpy" { "numpy f64, 1 thread" } else { "PyTorch f32, 1 thread" };
+        let _ = writeln!(out, "- {} — {kind}: {what}", r.workload);
+    }
+    out.push('\n');
+    out.push_str(HOW_TO_READ);
+    out
+}
+
+fn table_row(row: &Row, res: &Results) -> String {
+    let ceiling = row
+        .ceiling
+        .as_ref()
+        .map(|(g, b)| (*g, b.as_str()))
+        .or_else(|| res.ceiling(&row.workload, &row.dtype, row.threads));
+    let pct = ceiling.map_or_else(
+        || "—".to_owned(),
+        |(c, b)| format!("{:.0}% (of {c:.1}, {b})", 100.0 * row.gflops() / c),
+    );
+    let ratio = |framework: &str| match res.reference(&row.workload, framework) {
+        Some(r) => match r.seconds {
+            Ok(s) => format!("{:.1}×", s / row.seconds),
+            Err(_) => "—".to_owned(),
+        },
+        None => "—".to_owned(),
+    };
+    let (rss, rss_ratio) = match row.peak_rss_kib {
+        Some(k) => (
+            format!("{:.1} MiB", k as f64 / 1024.0),
+            format!("{:.2}", k as f64 * 1024.0 / row.state_bytes as f64),
+        ),
+        None => ("—".to_owned(), "—".to_owned()),
+    };
+    format!(
+        "| {} | {} | {} | {} | {:.3} | {:.2} | {:.3e} | {:.2} | {pct} | {rss} | {rss_ratio} | {} | {} | {} |",
+        row.workload,
+        row.backend,
+        row.dtype,
+        row.threads,
+        row.seconds,
+        row.us_per_step(),
+        row.examples_per_sec(),
+        row.gflops(),
+        ratio("numpy"),
+        ratio("torch"),
+        row.final_cost.map_or_else(|| "—".to_owned(), |c| format!("{c:.6}")),
+    )
+}
+
+const HOW_TO_READ: &str = "\
+## How to read it
+
+- **Workloads** (`benches/src/workload.rs`): `course` — moons, 300 examples, 2-5-2-1, batch 64,
+  5000 epochs (25,000 steps), Adam lr 0.0007; `sgd` — the same with batch 1 for 100 epochs
+  (30,000 steps); `deep-narrow` — 8,192 × 32 synthetic, 32-64-64-64-64-1, batch 32, 5 epochs;
+  `wide` — 16,384 × 784 synthetic, 784-1024-1024-1, batch 256, 1 epoch, Adam lr 1e-3.
+  Synthetic data: standard normal features, label = sign of a fixed random projection.
+- **seconds** is `Trainer::fit` alone (data generation excluded), in a fresh process per row;
+  a step is gather, forward, cost, backward, the finiteness checks and the Adam update.
+- **GFLOP/s** counts the GEMMs only (`2·n_l·n_{l-1}` per example for the forward product and
+  `dW`, and for `dA` except in the first layer). **% of GEMM ceiling** divides it by the best
+  library GEMM (of the three, named in the cell) alone on the same products, measured in the
+  same process right after the run, with the same dtype and thread count: 100% would mean
+  activations, cost and Adam were free. The section below measures the same ceiling per
+  backend in separate processes, for comparing the libraries.
+- **peak RSS** is the child's `VmHWM`; **RSS ÷ state** divides it by the bytes of data +
+  parameters + Adam's two moments in the row's dtype (the process's code and libraries are
+  included, so small workloads show large ratios).
+- **× numpy / × PyTorch**: the reference's seconds over this row's seconds on the same data,
+  network, batches and Adam (`xtask/reference.py`; numpy f64 on one thread, PyTorch f32 on
+  one thread). Above 1 means descent is faster.
+- **threads**: faer's GEMM runs on `Par::rayon(threads)`; ndarray and nalgebra call
+  matrixmultiply without its `threading` feature, so their 2-thread rows run one thread.
+- The machine may be shared: when the load average exceeds the CPU count, absolute times are
+  pessimistic and every ratio is noisy (numpy runs minutes after the rows it is compared to).
+";
