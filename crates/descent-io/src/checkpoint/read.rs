@@ -49,7 +49,9 @@ pub(crate) fn decode_checkpoint(path: &Path, bytes: &[u8]) -> Result<Checkpoint>
             )));
         }
         _ => {
-            return Err(m.bad(format!("metadata `checkpoint` is `{version}`, not a version number")));
+            return Err(
+                m.bad(format!("metadata `checkpoint` is `{version}`, not a version number"))
+            );
         }
     }
     let optimizer = read_optimizer(&m)?;
