@@ -175,7 +175,19 @@ pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>> {
              bytes, the file has {len} bytes"
         )));
     }
-    let mut bytes = prefix.to_vec();
+    // The file is read whole and its tensors converted to f64 (twice the bytes of f32).
+    if let Some(available) = descent_train::memory::available_memory()
+        && len.saturating_mul(3) > available
+    {
+        return Err(bad(format!(
+            "the file has {} bytes; reading it needs about {}, more than the available memory ({})",
+            len,
+            descent_train::memory::Bytes(len.saturating_mul(3)),
+            descent_train::memory::Bytes(available)
+        )));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(usize::MAX));
+    bytes.extend_from_slice(&prefix);
     file.read_to_end(&mut bytes).map_err(|e| IoError::io(path, "read the file", e))?;
     Ok(bytes)
 }

@@ -337,3 +337,12 @@ fn the_mutations_do_what_they_say() {
     let edit = Mutation::EditNumber { nth: 1, digits: "99999".into() };
     assert_eq!(apply(seed, &[edit]), b"ab12cd99999");
 }
+
+#[test]
+fn the_allocation_bound_is_measured() {
+    take_largest();
+    let v = std::hint::black_box(vec![0_u8; 3 << 20]);
+    assert!(take_largest() >= 3 << 20);
+    drop(v);
+    assert!(take_largest() < 3 << 20, "reset");
+}
