@@ -414,7 +414,10 @@ pub fn fit<T: Scalar, B: Backend<T>>(
 fn diverged(e: descent::Error, saver: &Saver<'_>) -> Failure {
     let kept = match (saver.path, saver.last) {
         (Some(path), Some(epoch)) => {
-            format!("the last checkpoint, after epoch {epoch}, is kept in {}", path.display())
+            format!(
+                "the last checkpoint, written after {epoch} epochs, is kept in {}",
+                path.display()
+            )
         }
         _ => "no model was saved".into(),
     };
