@@ -344,8 +344,16 @@ pub fn fit<T: Scalar, B: Backend<T>>(
         training.schedule.build(training.lr).context("--decay").map_err(Failure::Input)?;
     let mut trainer =
         Trainer::new(config, optimizer, schedule).map_err(|e| Failure::Input(e.into()))?;
-    if let Some((c, _)) = resumed {
-        trainer.restore(mlp, &c.resume).context("--resume").map_err(Failure::Input)?;
+    match resumed {
+        Some((c, _)) => {
+            trainer.restore(mlp, &c.resume).context("--resume").map_err(Failure::Input)?;
+        }
+        // Zero buffers now, so that even a run of 0 epochs saves a complete state.
+        None => trainer
+            .optimizer_mut()
+            .init(mlp.params())
+            .context("--optimizer")
+            .map_err(Failure::Input)?,
     }
     let mut saver = Saver {
         path: args.save.as_deref(),
