@@ -72,7 +72,7 @@ pub fn resolve(args: TrainArgs, matches: &ArgMatches) -> Result<Resolved, Failur
         let settings = stored_settings(matches);
         return Ok(Resolved { args, settings, resumed: None });
     };
-    let input = |e: anyhow::Error| Failure::Input(e);
+    let input = Failure::Input;
     if args.init.is_some() {
         return Err(input(anyhow!(
             "--init and --resume exclude each other: a resumed run starts from the checkpoint"
@@ -308,7 +308,7 @@ pub fn build_mlp<T: Scalar, B: Backend<T>>(
     resumed: Option<&(Checkpoint, Vec<String>)>,
 ) -> Result<Mlp<T, B>, Failure> {
     match resumed {
-        Some((c, _)) => c.model.to_mlp().context("--resume").map_err(|e| Failure::Input(e)),
+        Some((c, _)) => c.model.to_mlp().context("--resume").map_err(Failure::Input),
         None => plan.build_mlp().map_err(Failure::Input),
     }
 }
