@@ -29,6 +29,10 @@ COMMANDS:
                       target/bench/report.md and report.png. --quick: reduced workloads for CI
                       smoke. --criterion: also run the criterion benchmarks
                       (cargo bench -p descent-benches --bench main) and write BENCHMARKS.md
+    fuzz [--seconds N]
+                      Fuzz the file readers (CSV, .npy, safetensors model and checkpoint)
+                      for about N seconds each (default 60): descent-io's proptest fuzz
+                      tests with DESCENT_FUZZ_SECONDS=N, printing the inputs tried
     embed             Build and run examples/embed, a crate outside the workspace that uses
                       descent with the faer feature only (target dir target/embed)
     help, --help, -h  Print this help
@@ -39,6 +43,7 @@ enum Task {
     Help,
     Bench { quick: bool, criterion: bool },
     Embed,
+    Fuzz { seconds: u64 },
 }
 
 fn main() -> ExitCode {
@@ -57,6 +62,7 @@ fn main() -> ExitCode {
         }
         Task::Bench { quick, criterion } => bench::run(quick, criterion),
         Task::Embed => embed(),
+        Task::Fuzz { seconds } => fuzz(seconds),
     };
     match res {
         Ok(()) => ExitCode::SUCCESS,
@@ -79,9 +85,42 @@ fn parse(args: &[String]) -> anyhow::Result<Task> {
             })
         }
         ("embed", []) => Ok(Task::Embed),
-        ("bench" | "embed", _) => bail!("unexpected arguments to `{command}`: {rest:?}"),
+        ("fuzz", []) => Ok(Task::Fuzz { seconds: 60 }),
+        ("fuzz", ["--seconds", n]) => match n.parse() {
+            Ok(seconds) if seconds > 0 => Ok(Task::Fuzz { seconds }),
+            _ => bail!("--seconds {n}: expected a positive number of seconds"),
+        },
+        ("bench" | "embed" | "fuzz", _) => bail!("unexpected arguments to `{command}`: {rest:?}"),
         _ => bail!("unknown command `{command}`"),
     }
+}
+
+/// `cargo xtask fuzz`: descent-io's fuzz tests, each drawing fresh seeded rounds of inputs
+/// until `seconds` have passed (cargo-fuzz would need a nightly toolchain; these run on
+/// stable, through the same readers).
+fn fuzz(seconds: u64) -> anyhow::Result<()> {
+    let args = [
+        "test",
+        "-p",
+        "descent-io",
+        "--test",
+        "it",
+        "fuzz",
+        "--",
+        "--nocapture",
+        "--test-threads",
+        "1",
+    ];
+    eprintln!("$ DESCENT_FUZZ_SECONDS={seconds} cargo {}", args.join(" "));
+    let status = cargo()
+        .env("DESCENT_FUZZ_SECONDS", seconds.to_string())
+        .args(args)
+        .status()
+        .context("could not start cargo")?;
+    if !status.success() {
+        bail!("the fuzz run failed ({status}); the failing input is printed above");
+    }
+    Ok(())
 }
 
 /// `cargo xtask embed`: builds and runs the embedding example, failing when it fails.
@@ -151,6 +190,9 @@ mod tests {
         ));
         assert!(matches!(parse_strs(&["embed"]), Ok(Task::Embed)));
         assert!(parse_strs(&["bench", "--slow"]).is_err());
+        assert!(matches!(parse_strs(&["fuzz"]), Ok(Task::Fuzz { seconds: 60 })));
+        assert!(matches!(parse_strs(&["fuzz", "--seconds", "5"]), Ok(Task::Fuzz { seconds: 5 })));
+        assert!(parse_strs(&["fuzz", "--seconds", "0"]).is_err());
         assert!(parse_strs(&["deploy"]).is_err());
     }
 

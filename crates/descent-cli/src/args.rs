@@ -221,6 +221,9 @@ pub struct TrainArgs {
     /// No progress bar, only errors and the summary.
     #[arg(long)]
     pub quiet: bool,
+    /// --resume, --checkpoint-every, --max-memory.
+    #[command(flatten)]
+    pub reliability: crate::checkpoint::ReliabilityArgs,
 }
 
 /// `--activation`.

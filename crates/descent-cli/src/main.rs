@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 /// Calls `f::<T, B>(args…)` with the scalar and backend the flags name.
 macro_rules! dispatch {
@@ -23,6 +23,7 @@ macro_rules! dispatch {
 
 mod args;
 mod boundary;
+mod checkpoint;
 mod compare;
 mod course;
 mod data;
@@ -43,12 +44,18 @@ pub enum Failure {
     Input(anyhow::Error),
     /// A failure during training, e.g. divergence.
     Run(anyhow::Error),
+    /// Ctrl-C stopped training (exit status 130); the message says where and what was saved.
+    Interrupted(String),
 }
 
 fn main() -> ExitCode {
-    let cli = args::Cli::parse();
+    let matches = args::Cli::command().get_matches();
+    let cli = args::Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let res = match cli.command {
-        args::Command::Train(train_args) => train::run(&train_args),
+        args::Command::Train(train_args) => {
+            let sub = matches.subcommand_matches("train").expect("the train subcommand matched");
+            checkpoint::resolve(train_args, sub).and_then(|resolved| train::run(&resolved))
+        }
         args::Command::Eval(eval_args) => eval::run(&eval_args),
         args::Command::Predict(predict_args) => predict::run(&predict_args),
         args::Command::Compare(compare_args) => compare::run(&compare_args),
@@ -63,6 +70,10 @@ fn main() -> ExitCode {
         Err(Failure::Run(err)) => {
             eprintln!("descent: error: {err:#}");
             ExitCode::from(1)
+        }
+        Err(Failure::Interrupted(message)) => {
+            eprintln!("descent: {message}");
+            ExitCode::from(130)
         }
     }
 }

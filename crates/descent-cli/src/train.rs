@@ -3,24 +3,25 @@
 
 use std::time::Instant;
 
-use anyhow::Context;
-use descent::train::{Dataset, History, Mlp, TrainConfig, Trainer, evaluate};
+use descent::train::{Dataset, History, evaluate};
 use descent::{Backend, Scalar};
-use descent_io::{Dtype, ModelFile};
 
 use crate::Failure;
-use crate::args::{DtypeArg, TrainArgs};
+use crate::checkpoint::{self, Resolved};
 use crate::flags::descent_threads;
 use crate::plan::Plan;
 use crate::progress::Progress;
 use crate::report::{self, Validation};
 
-/// Runs `descent train`.
-pub fn run(args: &TrainArgs) -> Result<(), Failure> {
+/// Runs `descent train` with the flags resolved by [`checkpoint::resolve`].
+pub fn run(resolved: &Resolved) -> Result<(), Failure> {
+    let args = &resolved.args;
     let plan = Plan::from_args(args).map_err(Failure::Input)?;
+    checkpoint::check_flags(&plan, args).map_err(Failure::Input)?;
     let all_cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     descent_threads(args.threads.unwrap_or(all_cores)).map_err(Failure::Input)?;
-    dispatch!(args.backend, args.dtype, train(&plan, args))
+    checkpoint::install_interrupt_handler();
+    dispatch!(args.backend, args.dtype, train(&plan, resolved))
 }
 
 /// What a finished run produced.
@@ -33,26 +34,30 @@ pub struct Outcome {
     pub seconds: f64,
 }
 
-fn train<T: Scalar, B: Backend<T>>(plan: &Plan, args: &TrainArgs) -> Result<(), Failure> {
+fn train<T: Scalar, B: Backend<T>>(plan: &Plan, resolved: &Resolved) -> Result<(), Failure> {
+    let args = &resolved.args;
     let data = plan.data.cast::<T>();
     let validation = plan.validation.as_ref().map(Dataset::cast::<T>);
-    let mut mlp = plan.build_mlp::<T, B>().map_err(Failure::Input)?;
+    let resumed = resolved.resumed.as_ref();
+    let mut mlp = checkpoint::build_mlp::<T, B>(plan, resumed)?;
     let mut progress = Progress::new(plan.train.epochs, args.quiet);
     let start = Instant::now();
-    let res = fit(plan, args, &mut mlp, &data, validation.as_ref(), &mut progress);
+    // Writes the checkpoint to --save at the end (and every --checkpoint-every epochs).
+    let res = checkpoint::fit(
+        plan,
+        args,
+        &resolved.settings,
+        resumed,
+        &mut mlp,
+        &data,
+        validation.as_ref(),
+        &mut progress,
+    );
     progress.finish();
     let (history, validation_stats) = res?;
     let outcome =
         Outcome { history, validation: validation_stats, seconds: start.elapsed().as_secs_f64() };
     let eval = evaluate(&mlp, &data).map_err(|e| Failure::Run(e.into()))?;
-    if let Some(path) = &args.save {
-        let dtype = match args.dtype {
-            DtypeArg::F32 => Dtype::F32,
-            DtypeArg::F64 => Dtype::F64,
-        };
-        let model = ModelFile::from_mlp(&mlp, dtype, plan.standardize.clone());
-        descent_io::save_model(path, &model).context("--save").map_err(Failure::Run)?;
-    }
     report::summary::<T, B>(plan, args, &outcome, &eval);
     if let Some(path) = &args.history {
         report::write_history(path, &outcome).map_err(Failure::Run)?;
@@ -61,46 +66,4 @@ fn train<T: Scalar, B: Backend<T>>(plan: &Plan, args: &TrainArgs) -> Result<(), 
         report::plot_training(path, plan, args, &mlp, &outcome).map_err(Failure::Run)?;
     }
     Ok(())
-}
-
-/// Trains for the planned epochs; with a validation set, one epoch per call so the network
-/// can be scored on it between epochs (the trainer continues its epoch count, schedule and
-/// optimizer state across calls).
-fn fit<T: Scalar, B: Backend<T>>(
-    plan: &Plan,
-    args: &TrainArgs,
-    mlp: &mut Mlp<T, B>,
-    data: &Dataset<T>,
-    validation: Option<&Dataset<T>>,
-    progress: &mut Progress,
-) -> Result<(History, Vec<Validation>), Failure> {
-    let optimizer =
-        plan.optimizer.build::<T, B>().context("--optimizer").map_err(Failure::Input)?;
-    let schedule = plan.schedule.build(args.lr).context("--decay").map_err(Failure::Input)?;
-    let diverged =
-        |e: descent::Error| {
-            Failure::Run(anyhow::Error::new(e).context(
-                "training stopped (try a smaller --lr, or --clip-norm); no model was saved",
-            ))
-        };
-    let Some(validation) = validation else {
-        let mut trainer = Trainer::new(plan.train.clone(), optimizer, schedule)
-            .map_err(|e| Failure::Input(e.into()))?;
-        return Ok((trainer.fit(mlp, data, progress).map_err(diverged)?, Vec::new()));
-    };
-    let one_epoch = TrainConfig { epochs: 1, ..plan.train.clone() };
-    let mut trainer =
-        Trainer::new(one_epoch, optimizer, schedule).map_err(|e| Failure::Input(e.into()))?;
-    let mut history = History::default();
-    let mut scores = Vec::with_capacity(plan.train.epochs);
-    for _ in 0..plan.train.epochs {
-        let part = trainer.fit(mlp, data, progress).map_err(diverged)?;
-        let eval = evaluate(mlp, validation).map_err(|e| Failure::Run(e.into()))?;
-        let score = Validation { cost: eval.cost, accuracy: eval.accuracy };
-        progress.set_validation(&score);
-        scores.push(score);
-        history.epochs.extend(part.epochs);
-        history.batch_costs.extend(part.batch_costs);
-    }
-    Ok((history, scores))
 }

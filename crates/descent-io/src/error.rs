@@ -128,6 +128,19 @@ pub enum IoError {
         /// What is wrong, in words.
         reason: String,
     },
+    /// A checkpoint is resumed on another data set than it was trained on.
+    #[error(
+        "{path} was trained on {expected}, but the data given has {got}; resume on the same \
+         data"
+    )]
+    DataMismatch {
+        /// The checkpoint.
+        path: PathBuf,
+        /// The fingerprint stored in the checkpoint.
+        expected: String,
+        /// The fingerprint of the data given.
+        got: String,
+    },
     /// The data of a file is valid on its own but not as a data set or a network (e.g. a model
     /// whose widths do not fit its output kind).
     #[error("{path}: {error}")]
@@ -158,6 +171,7 @@ impl IoError {
             | IoError::Model { path, .. }
             | IoError::Tensor { path, .. }
             | IoError::Unsupported { path, .. }
+            | IoError::DataMismatch { path, .. }
             | IoError::Invalid { path, .. } => path,
             IoError::CountMismatch { features, .. } => features,
         }

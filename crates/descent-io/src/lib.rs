@@ -12,6 +12,9 @@
 //! - [`save_model`] / [`load_model`]: the model file ([`ModelFile`]: `W1..WL`, `b1..bL` and
 //!   metadata; see the [`model`] module for the layout); [`load_parameters`] reads only the
 //!   tensors, for starting training from another tool's file;
+//! - [`save_checkpoint`] / [`load_checkpoint`]: a model file plus the optimizer state, the
+//!   position, the settings and the data's fingerprint ([`Checkpoint`]; see the
+//!   [`checkpoint`] module): training resumes bit for bit, and `load_model` reads it as a model;
 //! - [`write_atomic`]: how every file is saved: a temporary file, flushed, renamed over the
 //!   target.
 //!
@@ -49,6 +52,7 @@
 #![warn(missing_docs)]
 
 mod atomic;
+pub mod checkpoint;
 mod csv;
 mod dataset;
 mod error;
@@ -58,6 +62,10 @@ mod npy;
 mod test_util;
 
 pub use atomic::write_atomic;
+pub use checkpoint::{
+    CHECKPOINT_VERSION, Checkpoint, DataFingerprint, TrainingSettings, load_checkpoint,
+    save_checkpoint,
+};
 pub use csv::{Table, load_csv, load_csv_features};
 pub use dataset::{is_npy, load_csv_dataset, load_dataset, load_npy_dataset};
 pub use error::{IoError, Result};

@@ -179,12 +179,12 @@ fn matrices<T: Scalar, B: Backend<T>>(
 }
 
 /// The shapes of `W1, b1, W2, b2, …` for the given widths.
-fn param_shapes(layers: &[usize]) -> Vec<(usize, usize)> {
+pub(crate) fn param_shapes(layers: &[usize]) -> Vec<(usize, usize)> {
     layers.windows(2).flat_map(|w| [(w[1], w[0]), (w[1], 1)]).collect()
 }
 
 /// The name of parameter `k` in the order `W1, b1, W2, b2, …`.
-fn param_name(k: usize) -> String {
+pub(crate) fn param_name(k: usize) -> String {
     format!("{}{}", if k.is_multiple_of(2) { 'W' } else { 'b' }, k / 2 + 1)
 }
 
@@ -223,21 +223,39 @@ pub fn save_model(path: impl AsRef<Path>, model: &ModelFile) -> Result<()> {
 }
 
 /// Checks a model and serializes it to the bytes of a safetensors file.
-fn encode(path: &Path, model: &ModelFile) -> Result<Vec<u8>> {
+pub(crate) fn encode(path: &Path, model: &ModelFile) -> Result<Vec<u8>> {
+    encode_with(path, model, Vec::new(), HashMap::new())
+}
+
+/// A tensor to write: name, shape, little-endian bytes in the model's dtype.
+pub(crate) type RawTensor = (String, Vec<usize>, Vec<u8>);
+
+/// The little-endian bytes of `values` in `dtype`.
+pub(crate) fn le_bytes(dtype: Dtype, values: &[f64]) -> Vec<u8> {
+    match dtype {
+        Dtype::F32 => values.iter().flat_map(|&x| (x as f32).to_le_bytes()).collect(),
+        Dtype::F64 => values.iter().flat_map(|&x| x.to_le_bytes()).collect(),
+    }
+}
+
+/// Serializes a model with `extra` tensors (in the model's dtype) and `extra_meta` entries
+/// added, with the header in canonical form ([`canonical_header`]).
+pub(crate) fn encode_with(
+    path: &Path,
+    model: &ModelFile,
+    extra: Vec<RawTensor>,
+    extra_meta: HashMap<String, String>,
+) -> Result<Vec<u8>> {
     check_model(path, model)?;
-    let data: Vec<(String, Vec<usize>, Vec<u8>)> = param_shapes(&model.layers)
+    let mut data: Vec<RawTensor> = param_shapes(&model.layers)
         .into_iter()
         .zip(&model.params)
         .enumerate()
         .map(|(k, ((rows, cols), values))| {
-            let shape = vec![rows, cols];
-            let bytes = match model.dtype {
-                Dtype::F32 => values.iter().flat_map(|&x| (x as f32).to_le_bytes()).collect(),
-                Dtype::F64 => values.iter().flat_map(|&x| x.to_le_bytes()).collect(),
-            };
-            (param_name(k), shape, bytes)
+            (param_name(k), vec![rows, cols], le_bytes(model.dtype, values))
         })
         .collect();
+    data.extend(extra);
     let st_dtype = match model.dtype {
         Dtype::F32 => StDtype::F32,
         Dtype::F64 => StDtype::F64,
@@ -252,14 +270,51 @@ fn encode(path: &Path, model: &ModelFile) -> Result<Vec<u8>> {
             })?;
         views.push((name.as_str(), view));
     }
-    safetensors::serialize(views, Some(metadata(model))).map_err(|e| IoError::Model {
+    let mut meta = metadata(model);
+    meta.extend(extra_meta);
+    let cannot = |e: String| IoError::Model {
         path: path.to_path_buf(),
         reason: format!("cannot serialize the model: {e}"),
-    })
+    };
+    let bytes = safetensors::serialize(views, Some(meta)).map_err(|e| cannot(e.to_string()))?;
+    canonical_header(&bytes).map_err(cannot)
+}
+
+/// Rewrites a safetensors file's JSON header with its keys sorted (the metadata's too), so
+/// the same content gives the same bytes: safetensors writes the metadata in the order of a
+/// `HashMap`, which differs from map to map. The tensor data, whose offsets are relative to
+/// the end of the header, is kept as it is.
+pub(crate) fn canonical_header(bytes: &[u8]) -> std::result::Result<Vec<u8>, String> {
+    use serde_json::Value;
+    use std::collections::BTreeMap;
+    let n = usize::try_from(u64::from_le_bytes(bytes[..8].try_into().map_err(|_| "short")?))
+        .map_err(|e| e.to_string())?;
+    let header = bytes.get(8..8 + n).ok_or("the header overruns the file")?;
+    let entries: BTreeMap<String, Value> =
+        serde_json::from_slice(header).map_err(|e| e.to_string())?;
+    let entries: BTreeMap<String, Value> = entries
+        .into_iter()
+        .map(|(k, v)| match v {
+            // Rebuilt through a BTreeMap: sorted whatever serde_json's map keeps.
+            Value::Object(map) => {
+                let sorted: BTreeMap<String, Value> = map.into_iter().collect();
+                serde_json::to_value(sorted).map(|v| (k, v))
+            }
+            other => Ok((k, other)),
+        })
+        .collect::<std::result::Result<_, _>>()
+        .map_err(|e| e.to_string())?;
+    let mut json = serde_json::to_vec(&entries).map_err(|e| e.to_string())?;
+    json.resize(json.len().next_multiple_of(8), b' ');
+    let mut out = Vec::with_capacity(8 + json.len() + bytes.len() - 8 - n);
+    out.extend((json.len() as u64).to_le_bytes());
+    out.extend(json);
+    out.extend(&bytes[8 + n..]);
+    Ok(out)
 }
 
 /// The header metadata of a model.
-fn metadata(model: &ModelFile) -> HashMap<String, String> {
+pub(crate) fn metadata(model: &ModelFile) -> HashMap<String, String> {
     let list = |v: &[f64]| v.iter().map(|x| format!("{x:?}")).collect::<Vec<_>>().join(",");
     let mut meta = HashMap::from([
         ("format".to_owned(), MODEL_FORMAT.to_owned()),
@@ -282,7 +337,7 @@ fn widths_str(layers: &[usize]) -> String {
 }
 
 /// Checks everything about a model that saving or loading relies on.
-fn check_model(path: &Path, model: &ModelFile) -> Result<()> {
+pub(crate) fn check_model(path: &Path, model: &ModelFile) -> Result<()> {
     let config = MlpConfig {
         layers: model.layers.clone(),
         hidden: model.activation,
@@ -362,6 +417,7 @@ fn check_standardization(path: &Path, n_inputs: usize, s: &Standardization) -> R
 }
 
 mod read;
+pub(crate) use read::{decode_model, read_file};
 pub use read::{load_model, load_parameters};
 
 #[cfg(test)]

@@ -249,6 +249,19 @@ fn read_npy(path: &Path) -> Result<Array> {
             dtype.name()
         )));
     }
+    // The values as `f64`: at most 8 bytes per byte of the file, but refused before
+    // allocation when the machine does not have the memory.
+    let needed = len.checked_mul(8).ok_or_else(overflow)? as u64;
+    if let Some(available) = descent_train::memory::available_memory()
+        && needed > available
+    {
+        return Err(bad(format!(
+            "shape {} needs {} as float64 values, more than the available memory ({})",
+            shape_str(&shape),
+            descent_train::memory::Bytes(needed),
+            descent_train::memory::Bytes(available)
+        )));
+    }
     let data = decode(&bytes[data_start..], dtype, &header, len)
         .map_err(|e| bad(format!("invalid data: {e}")))?;
     Ok(Array { dtype, fortran_order: header.layout == Layout::Fortran, shape, data })

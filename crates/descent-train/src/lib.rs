@@ -7,7 +7,10 @@
 //! - [`Batches`]: per-epoch shuffled mini-batches (SGD, mini-batch and batch GD alike);
 //! - [`optim`]: gd, momentum, Adam, RMSProp, AdamW; [`schedule`]: learning-rate decay;
 //! - [`Trainer`]: the loop, with per-epoch cost and accuracy and per-batch costs;
-//! - [`datasets`]: moons, circles and spirals, generated from a seed.
+//! - [`datasets`]: moons, circles and spirals, generated from a seed;
+//! - [`ResumeState`]: what an exact resume needs besides the parameters
+//!   ([`Trainer::resume_state`], [`Trainer::restore`]); [`memory`]: a run's buffer sizes,
+//!   checked against a limit before allocation.
 //!
 //! # Example
 //! The course's experiment on the moons data, on the ndarray backend:
@@ -37,9 +40,11 @@ mod cost;
 mod data;
 pub mod datasets;
 mod evaluate;
+pub mod memory;
 mod mlp;
 mod model;
 pub mod optim;
+mod resume;
 pub mod schedule;
 mod trainer;
 mod workspace;
@@ -49,5 +54,6 @@ pub use data::Dataset;
 pub use evaluate::{EVAL_CHUNK, Evaluation, evaluate, predict};
 pub use mlp::Mlp;
 pub use model::{Activation, Init, MlpConfig, Output};
+pub use resume::{EpochProgress, ResumeState, SavedOptimizer, SavedSlot};
 pub use trainer::{EpochStats, History, Observer, Silent, TrainConfig, Trainer};
 pub use workspace::Workspace;

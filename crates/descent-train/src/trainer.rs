@@ -4,7 +4,7 @@ use std::ops::ControlFlow;
 
 use descent_core::{Backend, Error, Optimizer, Result, Scalar, Schedule};
 
-use crate::{Batches, Dataset, Mlp, Workspace};
+use crate::{Batches, Dataset, EpochProgress, Mlp, Workspace};
 
 /// Settings of a training run.
 #[derive(Debug, Clone, PartialEq)]
@@ -96,6 +96,14 @@ pub trait Observer {
         let _ = stats;
         ControlFlow::Continue(())
     }
+
+    /// Asked after every mini-batch (after [`on_batch`](Observer::on_batch)); return `true`
+    /// to stop there, e.g. on Ctrl-C. The trainer remembers the position
+    /// ([`Trainer::progress`]), so the next `fit`, or a trainer restored from
+    /// [`Trainer::resume_state`], continues with the next batch.
+    fn should_stop(&mut self) -> bool {
+        false
+    }
 }
 
 /// An observer that does nothing.
@@ -112,9 +120,11 @@ impl Observer for Silent {}
 /// bit-identical parameters: every reduction has a fixed order.
 pub struct Trainer<T: Scalar, B: Backend<T>> {
     config: TrainConfig,
-    optimizer: Box<dyn Optimizer<T, B>>,
+    pub(crate) optimizer: Box<dyn Optimizer<T, B>>,
     schedule: Box<dyn Schedule>,
-    epochs_done: usize,
+    pub(crate) epochs_done: usize,
+    /// How far into epoch `epochs_done` a stopped `fit` got (see [`crate::EpochProgress`]).
+    pub(crate) progress: EpochProgress,
 }
 
 impl<T: Scalar, B: Backend<T>> std::fmt::Debug for Trainer<T, B> {
@@ -124,6 +134,7 @@ impl<T: Scalar, B: Backend<T>> std::fmt::Debug for Trainer<T, B> {
             .field("optimizer", &self.optimizer.name())
             .field("schedule", &self.schedule)
             .field("epochs_done", &self.epochs_done)
+            .field("progress", &self.progress)
             .finish()
     }
 }
@@ -156,7 +167,7 @@ impl<T: Scalar, B: Backend<T>> Trainer<T, B> {
         schedule: Box<dyn Schedule>,
     ) -> Result<Self> {
         config.validate()?;
-        Ok(Self { config, optimizer, schedule, epochs_done: 0 })
+        Ok(Self { config, optimizer, schedule, epochs_done: 0, progress: EpochProgress::default() })
     }
 
     /// The settings.
@@ -187,7 +198,24 @@ impl<T: Scalar, B: Backend<T>> Trainer<T, B> {
         self.epochs_done = epochs;
     }
 
+    /// Sets how many epochs the next [`fit`](Trainer::fit) trains (`config.epochs`): a front
+    /// end that saves checkpoints calls `fit` once per stretch of epochs.
+    pub fn set_epochs(&mut self, epochs: usize) {
+        self.config.epochs = epochs;
+    }
+
+    /// How far into epoch [`epochs_done`](Trainer::epochs_done) training got when an
+    /// [`Observer::should_stop`] stopped it mid-epoch (zero batches otherwise).
+    #[must_use]
+    pub fn progress(&self) -> EpochProgress {
+        self.progress
+    }
+
     /// Trains `mlp` on `data` for `config.epochs` epochs, starting at [`epochs_done`](Trainer::epochs_done).
+    ///
+    /// After a stop mid-epoch ([`Observer::should_stop`]), the first epoch is the unfinished
+    /// one, continued from its next batch; it counts as one of the `config.epochs`. The
+    /// parameters then end bit-identical to those of an uninterrupted run.
     ///
     /// # Errors
     /// - [`Error::InvalidArgument`] before any step when the data does not fit the network
@@ -211,7 +239,19 @@ impl<T: Scalar, B: Backend<T>> Trainer<T, B> {
         let mut full = BatchBuffers::<T, B>::new(&layers, batches.batch_size());
         let mut partial = batches.remainder().map(|r| BatchBuffers::<T, B>::new(&layers, r));
         let mut grads = mlp.zeros_like_params();
-        if self.epochs_done == 0 {
+        if self.progress.batches >= batches.n_batches() {
+            return Err(Error::InvalidArgument {
+                op: "resume",
+                reason: format!(
+                    "the run stopped after batch {} of epoch {} but an epoch of this data has {} \
+                     batches",
+                    self.progress.batches,
+                    self.epochs_done,
+                    batches.n_batches()
+                ),
+            });
+        }
+        if self.epochs_done == 0 && self.progress.batches == 0 {
             self.optimizer.init(mlp.params())?;
         }
         let mut history = History {
@@ -233,8 +273,10 @@ impl<T: Scalar, B: Backend<T>> Trainer<T, B> {
                 });
             }
             batches.start_epoch(epoch);
-            let (mut cost_sum, mut correct) = (0.0_f64, 0_usize);
-            for (batch, idx) in batches.iter().enumerate() {
+            let skip = std::mem::take(&mut self.progress);
+            let (mut cost_sum, mut correct) = (skip.cost_sum, skip.correct);
+            let mut stop = false;
+            for (batch, idx) in batches.iter().enumerate().skip(skip.batches) {
                 let buf = match partial.as_mut() {
                     Some(p) if idx.len() == p.ws.n_examples() => p,
                     _ => &mut full,
@@ -265,6 +307,13 @@ impl<T: Scalar, B: Backend<T>> Trainer<T, B> {
                     history.batch_costs.push(batch_cost);
                 }
                 observer.on_batch(epoch, batch, batch_cost);
+                if observer.should_stop() {
+                    if batch + 1 < batches.n_batches() {
+                        self.progress = EpochProgress { batches: batch + 1, cost_sum, correct };
+                        return Ok(history);
+                    }
+                    stop = true;
+                }
             }
             let stats = EpochStats {
                 epoch,
@@ -274,7 +323,7 @@ impl<T: Scalar, B: Backend<T>> Trainer<T, B> {
             };
             history.epochs.push(stats);
             self.epochs_done = epoch + 1;
-            if observer.on_epoch(&stats).is_break() {
+            if observer.on_epoch(&stats).is_break() || stop {
                 break;
             }
         }

@@ -7,6 +7,7 @@ mod compare;
 mod course;
 mod files;
 mod model_file;
+mod reliability;
 
 use common::descent;
 

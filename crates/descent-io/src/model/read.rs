@@ -6,6 +6,7 @@ use super::{
     Dtype, File, IoError, ModelFile, Path, Read, Result, SafeTensors, StDtype, Standardization,
     check_model, param_name, widths_str,
 };
+use crate::checkpoint::OPT_PREFIX;
 use crate::model::{MODEL_FORMAT, MODEL_VERSION, Parameters};
 use crate::npy::shape_str;
 use descent_train::{Activation, Output};
@@ -31,8 +32,17 @@ const MAX_HEADER: u64 = 100_000_000;
 pub fn load_model(path: impl AsRef<Path>) -> Result<ModelFile> {
     let path = path.as_ref();
     let bytes = read_file(path)?;
-    let st = parse(path, &bytes)?;
-    let meta = SafeTensors::read_metadata(&bytes)
+    decode_model(path, &bytes).map(|(model, _, _)| model)
+}
+
+/// Decodes the bytes of a model file (or a checkpoint), returning the model, the parsed
+/// container and its metadata; `path` is for messages.
+pub(crate) fn decode_model<'a>(
+    path: &Path,
+    bytes: &'a [u8],
+) -> Result<(ModelFile, SafeTensors<'a>, HashMap<String, String>)> {
+    let st = parse(path, bytes)?;
+    let meta = SafeTensors::read_metadata(bytes)
         .map_err(|e| not_safetensors(path, &e))?
         .1
         .metadata()
@@ -120,7 +130,7 @@ pub fn load_model(path: impl AsRef<Path>) -> Result<ModelFile> {
             )));
         }
     }
-    Ok(model)
+    Ok((model, st, meta))
 }
 
 /// Reads only the parameters of a safetensors file: tensors `W1..WL` and `b1..bL`, with the
@@ -146,7 +156,7 @@ pub fn load_parameters(path: impl AsRef<Path>) -> Result<Parameters> {
 
 /// Reads a file after checking that its first 8 bytes announce a safetensors header that fits
 /// in it, so a large file of another kind is not loaded whole.
-fn read_file(path: &Path) -> Result<Vec<u8>> {
+pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>> {
     let mut file = File::open(path).map_err(|e| IoError::io(path, "open the file", e))?;
     let len = file.metadata().map_err(|e| IoError::io(path, "read the file", e))?.len();
     let bad = |reason: String| IoError::Model { path: path.to_path_buf(), reason };
@@ -165,7 +175,19 @@ fn read_file(path: &Path) -> Result<Vec<u8>> {
              bytes, the file has {len} bytes"
         )));
     }
-    let mut bytes = prefix.to_vec();
+    // The file is read whole and its tensors converted to f64 (twice the bytes of f32).
+    if let Some(available) = descent_train::memory::available_memory()
+        && len.saturating_mul(3) > available
+    {
+        return Err(bad(format!(
+            "the file has {} bytes; reading it needs about {}, more than the available memory ({})",
+            len,
+            descent_train::memory::Bytes(len.saturating_mul(3)),
+            descent_train::memory::Bytes(available)
+        )));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(usize::MAX));
+    bytes.extend_from_slice(&prefix);
     file.read_to_end(&mut bytes).map_err(|e| IoError::io(path, "read the file", e))?;
     Ok(bytes)
 }
@@ -216,7 +238,9 @@ fn read_params(path: &Path, st: &SafeTensors<'_>, layers: Option<&[usize]>) -> R
         tensor: tensor.to_owned(),
         reason,
     };
-    let mut names: Vec<&str> = st.names();
+    // A checkpoint's optimizer buffers `opt.*` are not parameters (see `crate::checkpoint`).
+    let mut names: Vec<&str> =
+        st.names().into_iter().filter(|n| !n.starts_with(OPT_PREFIX)).collect();
     names.sort_unstable();
     // The layer count: from the metadata, else the highest index of a `W` or `b` tensor.
     let n_layers = match layers {

@@ -80,6 +80,17 @@ impl OptimizerConfig {
         ]
     }
 
+    /// The state buffers the optimizer keeps per parameter: 0 for gd, 1 for momentum
+    /// (`v`) and RMSProp (`s`), 2 for Adam and AdamW (`v`, `s`).
+    #[must_use]
+    pub fn state_buffers(&self) -> usize {
+        match self {
+            Self::Gd => 0,
+            Self::Momentum(_) | Self::RmsProp(_) => 1,
+            Self::Adam(_) | Self::AdamW(_) => 2,
+        }
+    }
+
     /// Checks the settings.
     ///
     /// # Errors
@@ -128,6 +139,10 @@ mod tests {
             assert_eq!(OptimizerConfig::from_name(name).unwrap(), *config);
             assert_eq!(config.build::<f64, Ndarray>().unwrap().name(), name);
             assert_eq!(config.build::<f32, Ndarray>().unwrap().name(), name);
+            let mut built = config.build::<f64, Ndarray>().unwrap();
+            let params = vec![<Ndarray as descent_core::Backend<f64>>::zeros(2, 3)];
+            built.init(&params).unwrap();
+            assert_eq!(built.state().slots.len(), config.state_buffers(), "{name}");
         }
         let err = OptimizerConfig::from_name("sgd").unwrap_err();
         assert!(matches!(err, Error::InvalidArgument { op: "optimizer", .. }), "{err}");

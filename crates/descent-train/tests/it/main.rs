@@ -10,6 +10,7 @@ mod no_alloc;
 mod numpy_fixture;
 mod numpy_reference;
 mod reproducible;
+mod resume;
 
 #[global_allocator]
 static ALLOC: alloc_count::Counting = alloc_count::Counting;
