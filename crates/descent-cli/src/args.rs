@@ -19,6 +19,40 @@ pub enum Command {
     /// Train several optimizers from the same initial parameters on the same batches; print a
     /// table and plot their cost curves and decision boundaries.
     Compare(CompareArgs),
+    /// Write a built-in data set of any size to `.npy` files (features and labels), in pieces:
+    /// data for training from disk.
+    Gen(GenArgs),
+}
+
+/// `descent gen` flags.
+#[derive(Debug, Args)]
+#[command(allow_negative_numbers = true)]
+pub struct GenArgs {
+    /// A built-in data set: moons, circles or spirals (3 classes).
+    #[arg(long, default_value = "moons")]
+    pub data: String,
+    /// Number of examples.
+    #[arg(long)]
+    pub examples: usize,
+    /// Features per example: the data set's own (2), followed by standard-normal noise
+    /// features up to this width. Default: the data set's own.
+    #[arg(long)]
+    pub features: Option<usize>,
+    /// Noise of the data set (standard deviation).
+    #[arg(long, default_value_t = 0.2)]
+    pub noise: f64,
+    /// Seed of the data (3, as the built-in data of `descent train`).
+    #[arg(long, default_value_t = 3)]
+    pub seed: u64,
+    /// Element type of both files.
+    #[arg(long, value_enum, default_value_t = DtypeArg::F32)]
+    pub dtype: DtypeArg,
+    /// The features file: shape (examples, features), C order.
+    #[arg(long)]
+    pub out: std::path::PathBuf,
+    /// The labels file: shape (examples,).
+    #[arg(long)]
+    pub labels: std::path::PathBuf,
 }
 
 /// `descent compare` flags: every `train` flag (but `--optimizer`) plus these.

@@ -7,6 +7,8 @@ use clap::Parser;
 
 mod args;
 mod compare;
+#[path = "gen.rs"] // `gen` is a reserved word in Rust 2024.
+mod generate;
 mod plot;
 mod progress;
 mod train;
@@ -25,6 +27,7 @@ fn main() -> ExitCode {
     let res = match cli.command {
         args::Command::Train(train_args) => train::run(&train_args),
         args::Command::Compare(compare_args) => compare::run(&compare_args),
+        args::Command::Gen(gen_args) => generate::run(&gen_args),
     };
     match res {
         Ok(()) => ExitCode::SUCCESS,

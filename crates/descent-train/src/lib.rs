@@ -7,6 +7,9 @@
 //! - [`Batches`]: per-epoch shuffled mini-batches (SGD, mini-batch and batch GD alike);
 //! - [`optim`]: gd, momentum, Adam, RMSProp, AdamW; [`schedule`]: learning-rate decay;
 //! - [`Trainer`]: the loop, with per-epoch cost and accuracy and per-batch costs;
+//! - [`DataSource`]: what the loop reads examples from: a [`Dataset`] in memory or any store
+//!   that copies one example at a time (a memory-mapped file); [`FeatureStats`] and
+//!   [`Standardized`] standardize a source in one streaming pass;
 //! - [`datasets`]: moons, circles and spirals, generated from a seed.
 //!
 //! # Example
@@ -41,6 +44,7 @@ mod mlp;
 mod model;
 pub mod optim;
 pub mod schedule;
+mod source;
 mod trainer;
 mod workspace;
 
@@ -49,5 +53,6 @@ pub use data::Dataset;
 pub use evaluate::{EVAL_CHUNK, Evaluation, evaluate, predict};
 pub use mlp::Mlp;
 pub use model::{Activation, Init, MlpConfig, Output};
+pub use source::{DataSource, FeatureStats, Standardized};
 pub use trainer::{EpochStats, History, Observer, Silent, TrainConfig, Trainer};
 pub use workspace::Workspace;

@@ -1,0 +1,3 @@
+//! Integration tests of descent-io: training from memory-mapped `.npy` files.
+
+mod stream;
