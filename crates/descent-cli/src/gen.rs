@@ -20,7 +20,12 @@ pub const CHUNK: usize = 1 << 16;
 pub fn run(args: &GenArgs) -> Result<(), Failure> {
     let start = Instant::now();
     let plan = check(args).map_err(Failure::Input)?;
-    write(args, &plan).map_err(Failure::Run)?;
+    // A missing folder or an unwritable file is an input error, found before any work.
+    let x = NpyWriter::create(&args.out, plan.dtype, &[args.examples, plan.n_features])
+        .map_err(|e| Failure::Input(e.into()))?;
+    let y = NpyWriter::create(&args.labels, plan.dtype, &[args.examples])
+        .map_err(|e| Failure::Input(e.into()))?;
+    write(args, &plan, x, y).map_err(Failure::Run)?;
     println!(
         "descent gen: {} ({} examples, {} features, {}) to {} and {} in {:.2} s",
         args.data,
@@ -47,8 +52,9 @@ fn check(args: &GenArgs) -> anyhow::Result<Plan> {
     if !(args.noise >= 0.0 && args.noise.is_finite()) {
         return Err(anyhow!("--noise: must be a finite number ≥ 0, got {}", args.noise));
     }
-    // The built-in sets have two features; the name is checked on a tiny sample.
-    let sample = SyntheticConfig { n_examples: 2, noise: args.noise, seed: args.seed };
+    // The name and the settings are checked on the first piece.
+    let sample =
+        SyntheticConfig { n_examples: args.examples.min(CHUNK), noise: args.noise, seed: args.seed };
     let width = datasets::by_name(&args.data, sample)
         .with_context(|| format!("--data {}", args.data))?
         .n_features();
@@ -73,12 +79,10 @@ fn check(args: &GenArgs) -> anyhow::Result<Plan> {
 /// Writes the two files: pieces of at most [`CHUNK`] examples, each a built-in set of its own
 /// seed (piece 0 uses `--seed` itself, so up to [`CHUNK`] examples are exactly the data
 /// `descent train --data <name> --examples N` builds), padded with standard-normal features.
-fn write(args: &GenArgs, plan: &Plan) -> anyhow::Result<()> {
+fn write(args: &GenArgs, plan: &Plan, mut x: NpyWriter, mut y: NpyWriter) -> anyhow::Result<()> {
     let m = args.examples;
-    let mut x = NpyWriter::create(&args.out, plan.dtype, &[m, plan.n_features])?;
-    let mut y = NpyWriter::create(&args.labels, plan.dtype, &[m])?;
     let mut padding = Pcg64::seed_from_u64(args.seed ^ 0xD1B5_4A32_D192_ED03);
-    // Pieces of equal size (±1), so that each has the 2 examples a built-in set needs.
+    // Pieces of equal size (±1), so that each has the few examples a built-in set needs.
     let n_pieces = m.div_ceil(CHUNK);
     let mut row = Vec::with_capacity(CHUNK * plan.n_features);
     for piece in 0..n_pieces {
