@@ -4,6 +4,7 @@
 
 mod bench;
 mod report;
+mod stream;
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -22,6 +23,12 @@ COMMANDS:
                       (descent-benches' check-backends), run the criterion benchmarks
                       (cargo bench -p descent-benches --bench main; --quick passes criterion's
                       --quick) and write BENCHMARKS.md at the repository root
+    stream-bench [--quick]
+                      Time training from a memory-mapped .npy file against the same
+                      data in memory (descent-benches' stream-bench; warm and cold page
+                      cache) and write its section of BENCHMARKS.md (bench does it too)
+    stream-test       Run the ignored 4 GiB test of training from a memory-mapped file
+                      in bounded private memory (descent-io)
     embed             Build and run examples/embed, a crate outside the workspace that uses
                       descent with the faer feature only (target dir target/embed)
     help, --help, -h  Print this help
@@ -31,6 +38,8 @@ COMMANDS:
 enum Task {
     Help,
     Bench { quick: bool },
+    StreamBench { quick: bool },
+    StreamTest,
     Embed,
 }
 
@@ -48,7 +57,9 @@ fn main() -> ExitCode {
             print!("{HELP}");
             Ok(())
         }
-        Task::Bench { quick } => bench::run(quick),
+        Task::Bench { quick } => bench::run(quick).and_then(|()| stream::bench(quick)),
+        Task::StreamBench { quick } => stream::bench(quick),
+        Task::StreamTest => stream::test(),
         Task::Embed => embed(),
     };
     match res {
@@ -68,6 +79,10 @@ fn parse(args: &[String]) -> anyhow::Result<Task> {
         ("bench", []) => Ok(Task::Bench { quick: false }),
         ("bench", ["--quick"]) => Ok(Task::Bench { quick: true }),
         ("embed", []) => Ok(Task::Embed),
+        ("stream-bench", []) => Ok(Task::StreamBench { quick: false }),
+        ("stream-bench", ["--quick"]) => Ok(Task::StreamBench { quick: true }),
+        ("stream-test", []) => Ok(Task::StreamTest),
+        ("stream-bench" | "stream-test", _) => bail!("unexpected arguments to `{command}`: {rest:?}"),
         ("bench" | "embed", _) => bail!("unexpected arguments to `{command}`: {rest:?}"),
         _ => bail!("unknown command `{command}`"),
     }

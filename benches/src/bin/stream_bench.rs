@@ -112,7 +112,7 @@ fn epoch_rate(data: &(impl DataSource<f32> + ?Sized)) -> Result<f64, descent_cor
     let start = Instant::now();
     trainer.fit(&mut mlp, data, &mut Silent)?;
     let rate = data.n_examples() as f64 / start.elapsed().as_secs_f64();
-    std::hint::black_box(Faer::to_col_major(&mlp.params()[0]));
+    std::hint::black_box(<Faer as Backend<f32>>::to_col_major(&mlp.params()[0]));
     Ok(rate)
 }
 
