@@ -82,7 +82,9 @@ fn parse(args: &[String]) -> anyhow::Result<Task> {
         ("stream-bench", []) => Ok(Task::StreamBench { quick: false }),
         ("stream-bench", ["--quick"]) => Ok(Task::StreamBench { quick: true }),
         ("stream-test", []) => Ok(Task::StreamTest),
-        ("stream-bench" | "stream-test", _) => bail!("unexpected arguments to `{command}`: {rest:?}"),
+        ("stream-bench" | "stream-test", _) => {
+            bail!("unexpected arguments to `{command}`: {rest:?}")
+        }
         ("bench" | "embed", _) => bail!("unexpected arguments to `{command}`: {rest:?}"),
         _ => bail!("unknown command `{command}`"),
     }

@@ -21,11 +21,8 @@ pub(crate) fn bench(quick: bool) -> anyhow::Result<()> {
         args.extend(["--", "--examples", "262144"]);
     }
     eprintln!("$ cargo {}", args.join(" "));
-    let out = cargo()
-        .args(&args)
-        .stderr(Stdio::inherit())
-        .output()
-        .context("could not start cargo")?;
+    let out =
+        cargo().args(&args).stderr(Stdio::inherit()).output().context("could not start cargo")?;
     if !out.status.success() {
         bail!("`cargo {}` failed ({})", args.join(" "), out.status);
     }
@@ -81,7 +78,10 @@ mod tests {
     #[test]
     fn the_section_is_appended_once_and_then_replaced() {
         let first = with_section("# Benchmarks\n\n## GEMM\n\nrows\n", "| a |\n");
-        assert!(first.starts_with("# Benchmarks\n\n## GEMM\n\nrows\n\n## Training from"), "{first}");
+        assert!(
+            first.starts_with("# Benchmarks\n\n## GEMM\n\nrows\n\n## Training from"),
+            "{first}"
+        );
         let second = with_section(&first, "| b |\n");
         assert_eq!(second.matches(HEADING).count(), 1);
         assert!(second.contains("| b |") && !second.contains("| a |"), "{second}");

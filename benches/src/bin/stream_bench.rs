@@ -37,7 +37,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let (n_examples, dir) = parse_args()?;
     std::fs::create_dir_all(&dir)?;
     let (x_path, y_path) = (dir.join("X.npy"), dir.join("y.npy"));
-    eprintln!("stream-bench: writing {n_examples} examples × {FEATURES} features to {}", x_path.display());
+    eprintln!(
+        "stream-bench: writing {n_examples} examples × {FEATURES} features to {}",
+        x_path.display()
+    );
     write_data(&x_path, &y_path, n_examples)?;
     descent_faer::set_threads(1);
 
@@ -54,7 +57,9 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let cold = match drop_cache(&x_path) {
         Ok(()) => Some(epoch_rate(&MmapDataset::open(&x_path, &y_path)?)?),
         Err(err) => {
-            eprintln!("stream-bench: cannot empty the page cache for the file ({err}); no cold figure");
+            eprintln!(
+                "stream-bench: cannot empty the page cache for the file ({err}); no cold figure"
+            );
             None
         }
     };
@@ -64,7 +69,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("| in memory (`Dataset`) | {memory:.0} | 1.00 |");
     println!("| memory-mapped, warm page cache | {warm:.0} | {:.2} |", warm / memory);
     if let Some(cold) = cold {
-        println!("| memory-mapped, cold page cache (first epoch) | {cold:.0} | {:.2} |", cold / memory);
+        println!(
+            "| memory-mapped, cold page cache (first epoch) | {cold:.0} | {:.2} |",
+            cold / memory
+        );
     }
     println!();
     println!(
@@ -106,9 +114,17 @@ fn epoch_rate(data: &(impl DataSource<f32> + ?Sized)) -> Result<f64, descent_cor
         seed: 1,
     };
     let mut mlp = Mlp::<f32, Faer>::new(&config)?;
-    let train = TrainConfig { epochs: 1, batch_size: BATCH, record_batch_costs: false, ..TrainConfig::default() };
-    let mut trainer =
-        Trainer::new(train, Box::new(Adam::new(AdamConfig::default())?), Box::new(Constant::new(0.001)?))?;
+    let train = TrainConfig {
+        epochs: 1,
+        batch_size: BATCH,
+        record_batch_costs: false,
+        ..TrainConfig::default()
+    };
+    let mut trainer = Trainer::new(
+        train,
+        Box::new(Adam::new(AdamConfig::default())?),
+        Box::new(Constant::new(0.001)?),
+    )?;
     let start = Instant::now();
     trainer.fit(&mut mlp, data, &mut Silent)?;
     let rate = data.n_examples() as f64 / start.elapsed().as_secs_f64();

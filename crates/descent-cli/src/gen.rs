@@ -53,8 +53,11 @@ fn check(args: &GenArgs) -> anyhow::Result<Plan> {
         return Err(anyhow!("--noise: must be a finite number ≥ 0, got {}", args.noise));
     }
     // The name and the settings are checked on the first piece.
-    let sample =
-        SyntheticConfig { n_examples: args.examples.min(CHUNK), noise: args.noise, seed: args.seed };
+    let sample = SyntheticConfig {
+        n_examples: args.examples.min(CHUNK),
+        noise: args.noise,
+        seed: args.seed,
+    };
     let width = datasets::by_name(&args.data, sample)
         .with_context(|| format!("--data {}", args.data))?
         .n_features();
@@ -88,8 +91,10 @@ fn write(args: &GenArgs, plan: &Plan, mut x: NpyWriter, mut y: NpyWriter) -> any
     for piece in 0..n_pieces {
         let n = m / n_pieces + usize::from(piece < m % n_pieces);
         let seed = args.seed.wrapping_add((piece as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-        let data =
-            datasets::by_name(&args.data, SyntheticConfig { n_examples: n, noise: args.noise, seed })?;
+        let data = datasets::by_name(
+            &args.data,
+            SyntheticConfig { n_examples: n, noise: args.noise, seed },
+        )?;
         row.clear();
         for j in 0..n {
             row.extend_from_slice(data.example(j));

@@ -55,8 +55,8 @@ mod atomic;
 mod csv;
 mod dataset;
 mod error;
-pub mod model;
 mod mmap;
+pub mod model;
 mod npy;
 mod npy_write;
 #[cfg(test)]
@@ -66,10 +66,10 @@ pub use atomic::write_atomic;
 pub use csv::{Table, load_csv, load_csv_features};
 pub use dataset::{is_npy, load_csv_dataset, load_dataset, load_npy_dataset};
 pub use error::{IoError, Result};
+pub use mmap::MmapDataset;
 pub use model::{
     Dtype, MODEL_FORMAT, MODEL_VERSION, ModelFile, Parameters, Standardization, load_model,
     load_parameters, save_model,
 };
-pub use mmap::MmapDataset;
 pub use npy::{load_npy_features, load_npy_labels};
 pub use npy_write::NpyWriter;

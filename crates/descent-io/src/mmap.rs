@@ -9,8 +9,8 @@
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use descent_train::DataSource;
 use descent_core::Scalar;
+use descent_train::DataSource;
 use memmap2::Mmap;
 use ndarray_npy::npy::header::{Header, Layout};
 
@@ -217,11 +217,13 @@ impl MappedArray {
         })?;
         let shape = header.shape;
         let overflow = || bad(format!("the shape {} is too large", shape_str(&shape)));
-        let n = shape.iter().try_fold(1_usize, |acc, &d| acc.checked_mul(d)).ok_or_else(overflow)?;
+        let n =
+            shape.iter().try_fold(1_usize, |acc, &d| acc.checked_mul(d)).ok_or_else(overflow)?;
         let n_bytes = n.checked_mul(dtype.size()).ok_or_else(overflow)?;
         let have = map.len() - start;
         if have != n_bytes {
-            let what = if have < n_bytes { "the file is truncated" } else { "the file is too long" };
+            let what =
+                if have < n_bytes { "the file is truncated" } else { "the file is too long" };
             return Err(bad(format!(
                 "{what}: shape {} of {} needs {n_bytes} bytes of data, the file holds {have}",
                 shape_str(&shape),
@@ -251,7 +253,11 @@ impl MappedArray {
         macro_rules! num {
             ($t:ty) => {{
                 let bytes = b.try_into().expect("the slice has the element's size");
-                if self.big_endian { <$t>::from_be_bytes(bytes) } else { <$t>::from_le_bytes(bytes) }
+                if self.big_endian {
+                    <$t>::from_be_bytes(bytes)
+                } else {
+                    <$t>::from_le_bytes(bytes)
+                }
             }};
         }
         // Integers above 2^53 lose their lowest bits, as in `np.asarray(x, dtype=float)`.
@@ -314,7 +320,10 @@ mod tests {
             npy_bytes(">f8", "(3, 2)", &bytes_of(values.map(f64::to_be_bytes))),
             npy_bytes("<f8", "(3, 2)", &bytes_of(values.map(f64::to_le_bytes))),
         ];
-        let y = TempFile::with_bytes("npy", &npy_bytes("<i8", "(3,)", &bytes_of([2_i64, 0, 1].map(i64::to_le_bytes))));
+        let y = TempFile::with_bytes(
+            "npy",
+            &npy_bytes("<i8", "(3,)", &bytes_of([2_i64, 0, 1].map(i64::to_le_bytes))),
+        );
         for x_bytes in cases {
             let x = TempFile::with_bytes("npy", &x_bytes);
             let in_memory = load_npy_dataset(x.path(), y.path()).unwrap();
@@ -334,16 +343,25 @@ mod tests {
         let x = TempFile::with_bytes("npy", &fortran);
         let mapped = MmapDataset::open(x.path(), y.path()).unwrap();
         assert_eq!(examples::<f64>(&mapped).0, [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
-        assert_eq!(examples::<f64>(&mapped), examples::<f64>(&load_npy_dataset(x.path(), y.path()).unwrap()));
+        assert_eq!(
+            examples::<f64>(&mapped),
+            examples::<f64>(&load_npy_dataset(x.path(), y.path()).unwrap())
+        );
     }
 
     #[test]
     fn bad_files_are_errors_naming_the_file() {
-        let x = TempFile::with_bytes("npy", &npy_bytes("<f8", "(2, 1)", &bytes_of([1.0_f64, 2.0].map(f64::to_le_bytes))));
+        let x = TempFile::with_bytes(
+            "npy",
+            &npy_bytes("<f8", "(2, 1)", &bytes_of([1.0_f64, 2.0].map(f64::to_le_bytes))),
+        );
         let y3 = TempFile::with_bytes("npy", &npy_bytes("|u1", "(3,)", &[0, 1, 1]));
         let err = MmapDataset::open(x.path(), y3.path()).unwrap_err();
         assert!(matches!(err, IoError::CountMismatch { n_features: 2, n_labels: 3, .. }), "{err}");
-        let y_nan = TempFile::with_bytes("npy", &npy_bytes("<f8", "(2,)", &bytes_of([0.0_f64, f64::NAN].map(f64::to_le_bytes))));
+        let y_nan = TempFile::with_bytes(
+            "npy",
+            &npy_bytes("<f8", "(2,)", &bytes_of([0.0_f64, f64::NAN].map(f64::to_le_bytes))),
+        );
         let err = MmapDataset::open(x.path(), y_nan.path()).unwrap_err();
         assert!(matches!(err, IoError::NotFinite { .. }), "{err}");
         assert!(err.to_string().contains("example 1"), "{err}");

@@ -43,12 +43,7 @@ impl Batches {
                 reason: format!("{n_examples} examples are more than the {} supported", u32::MAX),
             });
         };
-        Ok(Self {
-            order: (0..n).collect(),
-            batch_size: batch_size.min(n_examples),
-            shuffle,
-            seed,
-        })
+        Ok(Self { order: (0..n).collect(), batch_size: batch_size.min(n_examples), shuffle, seed })
     }
 
     /// Sets the order of epoch `epoch` (counting from 0).

@@ -192,8 +192,8 @@ mod tests {
     #[test]
     fn streaming_statistics_match_the_two_pass_formula() {
         // Features (1, 10), (2, 10), (6, 10): mean (3, 10), variance ((4 + 1 + 9) / 3, 0).
-        let d = Dataset::new(2, vec![1.0, 10.0, 2.0, 10.0, 6.0, 10.0], 1, vec![0.0, 1.0, 1.0])
-            .unwrap();
+        let d =
+            Dataset::new(2, vec![1.0, 10.0, 2.0, 10.0, 6.0, 10.0], 1, vec![0.0, 1.0, 1.0]).unwrap();
         let stats = FeatureStats::scan(&d).unwrap();
         assert_eq!(stats.mean, [3.0, 10.0]);
         assert!((stats.std[0] - (14.0_f64 / 3.0).sqrt()).abs() < 1e-15);

@@ -8,7 +8,9 @@ use descent_io::{Dtype, MmapDataset, NpyWriter};
 use descent_ndarray::Ndarray;
 use descent_train::optim::OptimizerConfig;
 use descent_train::schedule::ScheduleConfig;
-use descent_train::{DataSource, FeatureStats, Mlp, MlpConfig, Silent, Standardized, TrainConfig, Trainer, datasets};
+use descent_train::{
+    DataSource, FeatureStats, Mlp, MlpConfig, Silent, Standardized, TrainConfig, Trainer, datasets,
+};
 
 use crate::alloc_count::allocations;
 

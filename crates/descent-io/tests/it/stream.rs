@@ -67,7 +67,8 @@ fn check_file_of(bytes: usize, epochs: usize) {
 
     // The same data in memory, read through the loader's conversion.
     let in_memory = load_in_memory(&MmapDataset::open(&x_path, &y_path).unwrap());
-    let (from_memory, memory_epochs) = train(&in_memory, epochs, &mut RssWatch { every: usize::MAX, peak: 0 });
+    let (from_memory, memory_epochs) =
+        train(&in_memory, epochs, &mut RssWatch { every: usize::MAX, peak: 0 });
     println!(
         "written in {written:.1} s, trained from the file in {:.1} s, in memory in {:.1} s",
         trained - written,
@@ -79,7 +80,11 @@ fn check_file_of(bytes: usize, epochs: usize) {
 
 /// `epochs` epochs of Adam on a 64-4-1 network, batches of 1024 (each epoch reads every
 /// example once, in a new order); the parameters (bits) and the epochs' statistics.
-fn train(data: &(impl DataSource<f32> + ?Sized), epochs: usize, observer: &mut dyn Observer) -> (Vec<Vec<u32>>, Vec<EpochStats>) {
+fn train(
+    data: &(impl DataSource<f32> + ?Sized),
+    epochs: usize,
+    observer: &mut dyn Observer,
+) -> (Vec<Vec<u32>>, Vec<EpochStats>) {
     let config = MlpConfig {
         layers: vec![FEATURES, 4, 1],
         hidden: Activation::Relu,
@@ -88,9 +93,16 @@ fn train(data: &(impl DataSource<f32> + ?Sized), epochs: usize, observer: &mut d
         seed: 7,
     };
     let mut mlp = Mlp::<f32, Ndarray>::new(&config).unwrap();
-    let train = TrainConfig { epochs, batch_size: 1024, seed: 11, record_batch_costs: false, ..TrainConfig::default() };
+    let train = TrainConfig {
+        epochs,
+        batch_size: 1024,
+        seed: 11,
+        record_batch_costs: false,
+        ..TrainConfig::default()
+    };
     let adam = Adam::new(AdamConfig::default()).unwrap();
-    let mut trainer = Trainer::new(train, Box::new(adam), Box::new(Constant::new(0.01).unwrap())).unwrap();
+    let mut trainer =
+        Trainer::new(train, Box::new(adam), Box::new(Constant::new(0.01).unwrap())).unwrap();
     let history = trainer.fit(&mut mlp, data, observer).unwrap();
     let accuracy = history.epochs.last().unwrap().accuracy.unwrap();
     assert!(accuracy > 0.9, "the labels are learnable: accuracy {accuracy}");
@@ -186,8 +198,11 @@ struct TempDir(PathBuf);
 
 impl TempDir {
     fn new() -> Self {
-        let path = std::env::temp_dir()
-            .join(format!("descent-io-stream-{}-{:?}", std::process::id(), std::thread::current().id()));
+        let path = std::env::temp_dir().join(format!(
+            "descent-io-stream-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
         std::fs::create_dir_all(&path).unwrap();
         Self(path)
     }
