@@ -16,6 +16,10 @@ pub struct Cli {
 pub enum Command {
     /// Train a network (with no flags: the course's experiment on the built-in moons data).
     Train(TrainArgs),
+    /// Cost and accuracy (MSE for regression) of a saved model on a data set.
+    Eval(EvalArgs),
+    /// One prediction per example of a data set: class and probability, or value(s).
+    Predict(PredictArgs),
     /// Train several optimizers from the same initial parameters on the same batches; print a
     /// table and plot their cost curves and decision boundaries.
     Compare(CompareArgs),
@@ -55,6 +59,63 @@ pub struct GenArgs {
     pub labels: std::path::PathBuf,
 }
 
+/// Where the examples come from: `--data`, `--labels`, `--target` (shared by every subcommand).
+#[derive(Debug, Clone, Args)]
+pub struct DataArgs {
+    /// A CSV file (header row, numeric cells, the label in the last column unless --target);
+    /// a .npy file of features, shape (examples, features), f32 or f64, with --labels; or a
+    /// built-in data set: moons, circles, spirals (3 classes).
+    #[arg(long, value_name = "PATH|NAME", default_value = "moons")]
+    pub data: String,
+    /// The label column of a CSV file [default: the last column].
+    #[arg(long, value_name = "NAME")]
+    pub target: Option<String>,
+    /// The labels of a .npy features file: a .npy array of shape (examples,) or (examples, 1),
+    /// any numeric dtype.
+    #[arg(long, value_name = "PATH")]
+    pub labels: Option<std::path::PathBuf>,
+    /// Number of examples of a built-in data set.
+    #[arg(long, default_value_t = 300)]
+    pub examples: usize,
+    /// Noise of a built-in data set (standard deviation).
+    #[arg(long, default_value_t = 0.2)]
+    pub noise: f64,
+}
+
+/// `descent eval` flags.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// The model file written by `descent train --save`.
+    #[arg(long, value_name = "PATH")]
+    pub model: std::path::PathBuf,
+    /// The examples to evaluate on.
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Print one JSON object on one line (accuracy, cost, examples, …) instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Dense-math backend (the scalar type is the model file's).
+    #[arg(long, value_enum, default_value_t = BackendArg::Faer)]
+    pub backend: BackendArg,
+}
+
+/// `descent predict` flags.
+#[derive(Debug, Args)]
+pub struct PredictArgs {
+    /// The model file written by `descent train --save`.
+    #[arg(long, value_name = "PATH")]
+    pub model: std::path::PathBuf,
+    /// The examples to predict; a label column, when present, is ignored.
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Write the predictions to this CSV file [default: standard output].
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<std::path::PathBuf>,
+    /// Dense-math backend (the scalar type is the model file's).
+    #[arg(long, value_enum, default_value_t = BackendArg::Faer)]
+    pub backend: BackendArg,
+}
+
 /// `descent compare` flags: every `train` flag (but `--optimizer`) plus these.
 #[derive(Debug, Args)]
 #[command(allow_negative_numbers = true)]
@@ -62,9 +123,6 @@ pub struct CompareArgs {
     /// The optimizers to compare, comma-separated (gd, momentum, adam, rmsprop, adamw).
     #[arg(long, default_value = "gd,momentum,adam")]
     pub optimizers: String,
-    /// Where to write the figure: PNG, or SVG when the name ends in `.svg`.
-    #[arg(long, default_value = "descent-compare.png")]
-    pub plot: std::path::PathBuf,
     /// The training flags shared with `descent train`.
     #[command(flatten)]
     pub train: TrainArgs,
@@ -74,23 +132,18 @@ pub struct CompareArgs {
 #[derive(Debug, Args)]
 #[command(allow_negative_numbers = true)]
 pub struct TrainArgs {
-    /// A built-in data set: moons, circles or spirals (3 classes).
-    #[arg(long, default_value = "moons")]
-    pub data: String,
-    /// Number of examples of a built-in data set.
-    #[arg(long, default_value_t = 300)]
-    pub examples: usize,
-    /// Noise of a built-in data set (standard deviation).
-    #[arg(long, default_value_t = 0.2)]
-    pub noise: f64,
-    /// Hidden layer sizes, comma-separated; input and output sizes come from the data.
-    #[arg(long, default_value = "5,2")]
-    pub layers: String,
+    /// The training examples.
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Hidden layer sizes, comma-separated; input and output sizes come from the data
+    /// [default: 5,2, or the widths of the --init file].
+    #[arg(long, value_name = "N,N,…")]
+    pub layers: Option<String>,
     /// Hidden activation.
     #[arg(long, value_enum, default_value_t = HiddenArg::Relu)]
     pub activation: HiddenArg,
     /// Output layer: sigmoid for labels {0,1}, softmax for classes 0..K-1 (K > 2), linear for
-    /// regression. Default: chosen from the labels.
+    /// regression [default: chosen from the labels].
     #[arg(long, value_enum)]
     pub output: Option<OutputArg>,
     /// Update rule.
@@ -150,6 +203,32 @@ pub struct TrainArgs {
     /// Threads for the dense math (default: all cores); set before the first GEMM.
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Start from the parameters W1..WL, b1..bL of this safetensors file (f32 or f64,
+    /// converted to --dtype) instead of random ones [default: He initialization from --seed].
+    #[arg(long, value_name = "PATH")]
+    pub init: Option<std::path::PathBuf>,
+    /// Write the trained model to this safetensors file (atomically; never on a failed run)
+    /// [default: not saved].
+    #[arg(long, value_name = "PATH")]
+    pub save: Option<std::path::PathBuf>,
+    /// Z-score each input with the training set's mean and standard deviation (a constant
+    /// input is only centered); the statistics are stored in the --save file. An --init model
+    /// trained with --standardize keeps its own statistics, with or without this flag.
+    #[arg(long)]
+    pub standardize: bool,
+    /// Hold out this fraction of the examples (in (0, 1)) and report its cost and accuracy
+    /// every epoch [default: no validation set].
+    #[arg(long, value_name = "F")]
+    pub validation: Option<f64>,
+    /// Write a figure (PNG, or SVG when the name ends in .svg): cost per epoch and per
+    /// mini-batch, and the decision boundary for 2-D inputs [default: train none, compare
+    /// descent-compare.png].
+    #[arg(long, value_name = "PATH")]
+    pub plot: Option<std::path::PathBuf>,
+    /// Write epoch, lr, cost, accuracy (and validation_cost, validation_accuracy) per epoch to
+    /// this CSV file [default: not written].
+    #[arg(long, value_name = "PATH")]
+    pub history: Option<std::path::PathBuf>,
     /// No progress bar, only errors and the summary.
     #[arg(long)]
     pub quiet: bool,

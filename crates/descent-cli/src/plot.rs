@@ -6,6 +6,8 @@ use std::sync::Once;
 
 use anyhow::{Context, anyhow};
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::ValueFormatter;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::{FontStyle, register_font};
 
@@ -39,6 +41,8 @@ pub struct Curve {
     pub name: String,
     /// The cost of every epoch.
     pub costs: Vec<f64>,
+    /// The cost of every mini-batch, drawn faint under the epoch curve (empty: none).
+    pub batch_costs: Vec<f64>,
 }
 
 /// One optimizer's predicted class over a grid covering the 2-D data.
@@ -158,21 +162,76 @@ fn cost_curves<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     curves: &[Curve],
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    let epochs = curves.iter().map(|c| c.costs.len()).max().unwrap_or(1).max(2);
-    let finite = curves.iter().flat_map(|c| c.costs.iter().copied()).filter(|c| c.is_finite());
-    let hi = finite.fold(0.0_f64, f64::max);
-    let hi = if hi > 0.0 { hi * 1.05 } else { 1.0 };
-    let mut chart = ChartBuilder::on(area)
-        .caption("cost per epoch", ("sans-serif", 18))
-        .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(60)
-        .build_cartesian_2d(0..epochs, 0.0..hi)?;
-    chart.configure_mesh().x_desc("epoch").y_desc("cost").label_style(("sans-serif", 13)).draw()?;
+    let epochs = curves.iter().map(|c| c.costs.len()).max().unwrap_or(1).max(2) as f64;
+    let finite = || {
+        curves
+            .iter()
+            .flat_map(|c| c.costs.iter().chain(&c.batch_costs).copied())
+            .filter(|c| c.is_finite())
+    };
+    let hi = finite().fold(0.0_f64, f64::max);
+    let lo = finite().fold(f64::INFINITY, f64::min);
+    // A cost that falls by more than a factor of 20 reads better on a log scale.
+    if lo > 0.0 && hi / lo > 20.0 {
+        let chart = ChartBuilder::on(area)
+            .caption("cost per epoch (log scale)", ("sans-serif", 18))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(60)
+            .build_cartesian_2d(0.0..epochs, (lo * 0.9..hi * 1.1).log_scale())?;
+        draw_curves(chart, curves)
+    } else {
+        let hi = if hi > 0.0 { hi * 1.05 } else { 1.0 };
+        let chart = ChartBuilder::on(area)
+            .caption("cost per epoch", ("sans-serif", 18))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(60)
+            .build_cartesian_2d(0.0..epochs, 0.0..hi)?;
+        draw_curves(chart, curves)
+    }
+}
+
+fn draw_curves<'a, DB, Y>(
+    mut chart: ChartContext<'a, DB, Cartesian2d<RangedCoordf64, Y>>,
+    curves: &[Curve],
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>>
+where
+    DB: DrawingBackend + 'a,
+    Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
+{
+    chart
+        .configure_mesh()
+        .x_desc("epoch")
+        .y_desc("cost")
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .label_style(("sans-serif", 13))
+        .draw()?;
     for (i, curve) in curves.iter().enumerate() {
         let color = colour(i).to_rgba();
-        let points =
-            curve.costs.iter().enumerate().filter(|(_, c)| c.is_finite()).map(|(e, &c)| (e, c));
+        if !curve.batch_costs.is_empty() && !curve.costs.is_empty() {
+            // Batch k of epoch e sits at e + k / batches-per-epoch.
+            let per_epoch = curve.batch_costs.len() as f64 / curve.costs.len() as f64;
+            let faint = colour(i).mix(0.25);
+            let points = curve
+                .batch_costs
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.is_finite())
+                .map(|(k, &c)| (k as f64 / per_epoch, c));
+            chart
+                .draw_series(LineSeries::new(points, faint.stroke_width(1)))?
+                .label(format!("{} (mini-batches)", curve.name))
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], faint.stroke_width(1))
+                });
+        }
+        let points = curve
+            .costs
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.is_finite())
+            .map(|(e, &c)| (e as f64, c));
         chart
             .draw_series(LineSeries::new(points, color.stroke_width(2)))?
             .label(curve.name.clone())

@@ -6,9 +6,13 @@ use std::ops::ControlFlow;
 use descent::train::{EpochStats, Observer};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::report::Validation;
+
 /// Draws epoch, cost, accuracy and ETA; hidden when stderr is not a terminal.
 pub struct Progress {
     bar: ProgressBar,
+    training: String,
+    validation: String,
 }
 
 impl Progress {
@@ -24,7 +28,19 @@ impl Progress {
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
         }
-        Self { bar }
+        Self { bar, training: String::new(), validation: String::new() }
+    }
+
+    /// Shows the validation set's latest accuracy (or cost) after the training figures.
+    pub fn set_validation(&mut self, score: &Validation) {
+        if self.bar.is_hidden() {
+            return;
+        }
+        self.validation = match score.accuracy {
+            Some(a) => format!(", validation accuracy {a:.4}"),
+            None => format!(", validation cost {:.6}", score.cost),
+        };
+        self.bar.set_message(format!("{}{}", self.training, self.validation));
     }
 
     /// Removes the bar from the terminal.
@@ -40,7 +56,8 @@ impl Observer for Progress {
             return ControlFlow::Continue(());
         }
         let accuracy = stats.accuracy.map_or(String::new(), |a| format!(", accuracy {a:.4}"));
-        self.bar.set_message(format!("cost {:.6}{accuracy}", stats.cost));
+        self.training = format!("cost {:.6}{accuracy}", stats.cost);
+        self.bar.set_message(format!("{}{}", self.training, self.validation));
         ControlFlow::Continue(())
     }
 }

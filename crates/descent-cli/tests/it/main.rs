@@ -1,10 +1,13 @@
-//! Runs the `descent` binary: the README's main job, and bad flags that must exit with 2.
+//! Runs the `descent` binary: train, eval, predict and compare on every backend, the model
+//! file read back independently, and one test per bad input of the issue.
 
-use std::process::{Command, Output};
+mod bad_input;
+mod common;
+mod compare;
+mod files;
+mod model_file;
 
-fn descent(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_descent")).args(args).output().expect("the binary runs")
-}
+use common::descent;
 
 #[test]
 fn train_with_few_epochs_prints_a_summary() {
