@@ -17,8 +17,7 @@ use crate::report::{self, Validation};
 
 /// Runs `descent train`.
 pub fn run(args: &TrainArgs) -> Result<(), Failure> {
-    let plan =
-        Plan::from_args_with(args, crate::stream::wanted(args)).map_err(Failure::Input)?;
+    let plan = Plan::from_args_with(args, crate::stream::wanted(args)).map_err(Failure::Input)?;
     let all_cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     descent_threads(args.threads.unwrap_or(all_cores)).map_err(Failure::Input)?;
     dispatch!(args.backend, args.dtype, train(&plan, args))
@@ -36,9 +35,9 @@ pub struct Outcome {
 
 fn train<T: Scalar, B: Backend<T>>(plan: &Plan, args: &TrainArgs) -> Result<(), Failure> {
     match &plan.mapped {
-        Some(m) => m
-            .with_source(|data| train_on::<T, B>(plan, args, data))
-            .map_err(Failure::Input)?,
+        Some(m) => {
+            m.with_source(|data| train_on::<T, B>(plan, args, data)).map_err(Failure::Input)?
+        }
         None => train_on::<T, B>(plan, args, &plan.data.cast::<T>()),
     }
 }

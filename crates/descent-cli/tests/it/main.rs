@@ -6,6 +6,7 @@ mod common;
 mod compare;
 mod files;
 mod model_file;
+mod stream;
 
 use common::descent;
 
