@@ -65,7 +65,7 @@ impl Plan {
             .map(|p| descent_io::load_parameters(p).context("--init"))
             .transpose()?;
 
-        let mut mapped = stream.then(|| crate::stream::Mapped::open(args)).transpose()?;
+        let mut mapped = stream.then(|| crate::stream::Mapped::open(&args.data)).transpose()?;
         let (all, source) = match &mapped {
             Some(m) => (m.labels_only()?, crate::stream::source(&args.data)),
             None => data::load(&args.data)?,
@@ -116,7 +116,9 @@ impl Plan {
         });
         let (train_data, validation) = match &standardize {
             Some(s) if mapped.is_some() => {
-                mapped.as_mut().map(|m| m.apply(s));
+                if let Some(m) = mapped.as_mut() {
+                    m.apply(s);
+                }
                 (train_data, validation)
             }
             Some(s) => (

@@ -11,13 +11,15 @@ use crate::data::{self, Source};
 /// `true` when `train` streams: a `.npy` features file with a labels file, and no flag that
 /// needs the features in memory (`--validation` splits them, `--plot` draws them).
 pub fn wanted(args: &TrainArgs) -> bool {
-    let d = &args.data;
+    is_npy_pair(&args.data) && args.validation.is_none() && args.plot.is_none()
+}
+
+/// `true` for `--data X.npy --labels y.npy` (what `eval` streams).
+pub fn is_npy_pair(d: &DataArgs) -> bool {
     !data::is_built_in(&d.data)
         && descent_io::is_npy(std::path::Path::new(&d.data))
         && d.labels.is_some()
         && d.target.is_none()
-        && args.validation.is_none()
-        && args.plot.is_none()
 }
 
 /// The mapped files, checked by one streaming pass over the features.
@@ -33,11 +35,11 @@ pub struct Mapped {
 impl Mapped {
     /// Maps `--data` and `--labels` and makes the streaming pass (which also finds any NaN or
     /// infinite feature).
-    pub fn open(args: &TrainArgs) -> anyhow::Result<Self> {
-        let labels = args.data.labels.as_deref().context("--labels: needed with .npy data")?;
-        let data = MmapDataset::open(&args.data.data, labels).context("--data")?;
-        let stats = FeatureStats::scan::<f64>(&data)
-            .with_context(|| format!("--data {}", args.data.data))?;
+    pub fn open(args: &DataArgs) -> anyhow::Result<Self> {
+        let labels = args.labels.as_deref().context("--labels: needed with .npy data")?;
+        let data = MmapDataset::open(&args.data, labels).context("--data")?;
+        let stats =
+            FeatureStats::scan::<f64>(&data).with_context(|| format!("--data {}", args.data))?;
         Ok(Self { data, stats, applied: None })
     }
 

@@ -58,6 +58,9 @@ pub fn predict<T: Scalar, B: Backend<T>>(
     Ok(res)
 }
 
+/// The features, encoded targets and caches of one chunk.
+type ChunkBuffers<T, B> = (<B as Backend<T>>::Matrix, <B as Backend<T>>::Matrix, Workspace<T, B>);
+
 fn for_each_chunk<T: Scalar, B: Backend<T>>(
     mlp: &Mlp<T, B>,
     data: &(impl DataSource<T> + ?Sized),
@@ -76,7 +79,7 @@ fn for_each_chunk<T: Scalar, B: Backend<T>>(
     }
     let m = data.n_examples();
     let mut target = vec![T::ZERO; data.n_targets()];
-    let mut buffers: Option<(B::Matrix, B::Matrix, Workspace<T, B>)> = None;
+    let mut buffers: Option<ChunkBuffers<T, B>> = None;
     for start in (0..m).step_by(EVAL_CHUNK) {
         let n = EVAL_CHUNK.min(m - start);
         // One set of buffers for the full chunks, new ones for the last partial chunk.

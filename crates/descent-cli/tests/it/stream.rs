@@ -1,5 +1,5 @@
-//! `descent gen` and training from memory-mapped `.npy` files: the same model as training on
-//! the same data loaded in memory (here from a CSV file of the same values).
+//! `descent gen`, and training and evaluating from memory-mapped `.npy` files: the same model
+//! and scores as with the same data loaded in memory (here from a CSV file of the same values).
 
 use crate::common::{TempDir, ok, read_safetensors};
 
@@ -69,6 +69,15 @@ fn gen_writes_the_built_in_data_and_streamed_training_equals_in_memory_training(
     for (name, t) in &a {
         assert_eq!(t.values, b[name].values, "tensor {name}");
     }
+    // `eval` on the mapped files scores as on the CSV file (the model's standardization applied).
+    let from_npy = ok(&["eval", "--model", &from_file, "--data", &x, "--labels", &y, "--json"]);
+    let from_text = ok(&["eval", "--model", &from_file, "--data", &csv, "--json"]);
+    let (a, b) = (crate::common::last_json(&from_npy), crate::common::last_json(&from_text));
+    assert_eq!(
+        (&a["cost"], &a["accuracy"], &a["examples"]),
+        (&b["cost"], &b["accuracy"], &b["examples"])
+    );
+    assert!(a["accuracy"].as_f64().unwrap() > 0.8, "{from_npy}");
 }
 
 #[test]

@@ -167,7 +167,7 @@ struct RssWatch {
 
 impl Observer for RssWatch {
     fn on_batch(&mut self, _epoch: usize, batch: usize, _cost: f64) {
-        if batch % self.every == 0 {
+        if batch.is_multiple_of(self.every) {
             self.peak = self.peak.max(rss_anon());
         }
     }
