@@ -1,5 +1,6 @@
-//! `descent train --data X.npy --labels y.npy`: the features stay on disk, memory-mapped
-//! (`descent_io::MmapDataset`), and each mini-batch is copied straight from the file.
+//! `descent train` and `descent eval` with `--data X.npy --labels y.npy`: the features stay on
+//! disk, memory-mapped (`descent_io::MmapDataset`), and each mini-batch is copied straight
+//! from the file.
 
 use anyhow::Context;
 use descent::train::{DataSource, Dataset, FeatureStats, Standardized};
