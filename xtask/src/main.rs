@@ -5,6 +5,7 @@
 mod bench;
 mod chart;
 mod report;
+mod stream;
 mod summary;
 mod workloads;
 
@@ -33,6 +34,12 @@ COMMANDS:
                       Fuzz the file readers (CSV, .npy, safetensors model and checkpoint)
                       for about N seconds each (default 60): descent-io's proptest fuzz
                       tests with DESCENT_FUZZ_SECONDS=N, printing the inputs tried
+    stream-bench [--quick]
+                      Time training from a memory-mapped .npy file against the same
+                      data in memory (descent-benches' stream-bench; warm and cold page
+                      cache) and write its section of BENCHMARKS.md (bench does it too)
+    stream-test       Run the ignored 4 GiB test of training from a memory-mapped file
+                      in bounded private memory (descent-io)
     embed             Build and run examples/embed, a crate outside the workspace that uses
                       descent with the faer feature only (target dir target/embed)
     help, --help, -h  Print this help
@@ -42,6 +49,8 @@ COMMANDS:
 enum Task {
     Help,
     Bench { quick: bool, criterion: bool },
+    StreamBench { quick: bool },
+    StreamTest,
     Embed,
     Fuzz { seconds: u64 },
 }
@@ -60,7 +69,11 @@ fn main() -> ExitCode {
             print!("{HELP}");
             Ok(())
         }
-        Task::Bench { quick, criterion } => bench::run(quick, criterion),
+        Task::Bench { quick, criterion } => {
+            bench::run(quick, criterion).and_then(|()| stream::bench(quick))
+        }
+        Task::StreamBench { quick } => stream::bench(quick),
+        Task::StreamTest => stream::test(),
         Task::Embed => embed(),
         Task::Fuzz { seconds } => fuzz(seconds),
     };
@@ -85,12 +98,17 @@ fn parse(args: &[String]) -> anyhow::Result<Task> {
             })
         }
         ("embed", []) => Ok(Task::Embed),
+        ("stream-bench", []) => Ok(Task::StreamBench { quick: false }),
+        ("stream-bench", ["--quick"]) => Ok(Task::StreamBench { quick: true }),
+        ("stream-test", []) => Ok(Task::StreamTest),
         ("fuzz", []) => Ok(Task::Fuzz { seconds: 60 }),
         ("fuzz", ["--seconds", n]) => match n.parse() {
             Ok(seconds) if seconds > 0 => Ok(Task::Fuzz { seconds }),
             _ => bail!("--seconds {n}: expected a positive number of seconds"),
         },
-        ("bench" | "embed" | "fuzz", _) => bail!("unexpected arguments to `{command}`: {rest:?}"),
+        ("bench" | "embed" | "fuzz" | "stream-bench" | "stream-test", _) => {
+            bail!("unexpected arguments to `{command}`: {rest:?}")
+        }
         _ => bail!("unknown command `{command}`"),
     }
 }

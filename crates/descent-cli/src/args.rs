@@ -26,6 +26,9 @@ pub enum Command {
     /// Replay the course notebook "Optimization methods" exactly (its seeds, decay timing and
     /// cost, f64) and print our numbers beside the notebook's.
     Course(CourseArgs),
+    /// Write a built-in data set of any size to `.npy` files (features and labels), in pieces:
+    /// data for training from disk.
+    Gen(GenArgs),
 }
 
 /// `descent course` flags.
@@ -46,6 +49,37 @@ pub struct CourseArgs {
     /// Default: no plot.
     #[arg(long)]
     pub plot: Option<std::path::PathBuf>,
+}
+
+/// `descent gen` flags.
+#[derive(Debug, Args)]
+#[command(allow_negative_numbers = true)]
+pub struct GenArgs {
+    /// A built-in data set: moons, circles or spirals (3 classes).
+    #[arg(long, default_value = "moons")]
+    pub data: String,
+    /// Number of examples.
+    #[arg(long)]
+    pub examples: usize,
+    /// Features per example: the data set's own (2), followed by standard-normal noise
+    /// features up to this width. Default: the data set's own.
+    #[arg(long)]
+    pub features: Option<usize>,
+    /// Noise of the data set (standard deviation).
+    #[arg(long, default_value_t = 0.2)]
+    pub noise: f64,
+    /// Seed of the data (3, as the built-in data of `descent train`).
+    #[arg(long, default_value_t = 3)]
+    pub seed: u64,
+    /// Element type of both files.
+    #[arg(long, value_enum, default_value_t = DtypeArg::F32)]
+    pub dtype: DtypeArg,
+    /// The features file: shape (examples, features), C order.
+    #[arg(long)]
+    pub out: std::path::PathBuf,
+    /// The labels file: shape (examples,).
+    #[arg(long)]
+    pub labels: std::path::PathBuf,
 }
 
 /// Where the examples come from: `--data`, `--labels`, `--target` (shared by every subcommand).

@@ -12,7 +12,9 @@ use anyhow::{Context, anyhow};
 use clap::parser::ValueSource;
 use clap::{ArgMatches, Args, FromArgMatches};
 use descent::train::memory::{MemoryNeeds, parse_size};
-use descent::train::{Dataset, EpochStats, History, Mlp, Observer, TrainConfig, Trainer, evaluate};
+use descent::train::{
+    DataSource, Dataset, EpochStats, History, Mlp, Observer, TrainConfig, Trainer, evaluate,
+};
 use descent::{Backend, Scalar};
 use descent_io::{Checkpoint, DataFingerprint, Dtype, TrainingSettings};
 
@@ -324,12 +326,12 @@ pub fn fit<T: Scalar, B: Backend<T>>(
     resolved_settings: &BTreeMap<String, String>,
     resumed: Option<&(Checkpoint, Vec<String>)>,
     mlp: &mut Mlp<T, B>,
-    data: &Dataset<T>,
+    data: &(impl DataSource<T> + ?Sized),
     validation: Option<&Dataset<T>>,
     progress: &mut Progress,
 ) -> Result<(History, Vec<Validation>), Failure> {
     let training = training_settings(plan, args, resumed);
-    let fingerprint = DataFingerprint::of(&plan.data);
+    let fingerprint = DataFingerprint::of(data);
     if let Some((c, _)) = resumed {
         let path = args.reliability.resume.as_deref().unwrap_or(Path::new(""));
         c.check_data(path, &fingerprint).context("--data").map_err(Failure::Input)?;

@@ -198,7 +198,7 @@ pub fn split(
     // A stream of its own: no training epoch uses epoch number `usize::MAX`.
     let mut order = Batches::new(m, m, true, seed)?;
     order.start_epoch(usize::MAX);
-    let perm = order.iter().next().unwrap_or(&[]).to_vec();
+    let perm: Vec<usize> = order.iter().next().unwrap_or(&[]).iter().map(|&j| j as usize).collect();
     let (mut val, mut train) = (perm[..n_val].to_vec(), perm[n_val..].to_vec());
     val.sort_unstable();
     train.sort_unstable();
@@ -214,30 +214,12 @@ fn subset(data: &Dataset<f64>, idx: &[usize]) -> anyhow::Result<Dataset<f64>> {
 /// The mean and (population) standard deviation of every input; a constant input gets
 /// standard deviation 0, so it is only centered.
 pub fn fit_standardization(data: &Dataset<f64>) -> Standardization {
-    let (nf, m) = (data.n_features(), data.n_examples());
-    let mut mean = vec![0.0; nf];
-    for j in 0..m {
-        for (s, &x) in mean.iter_mut().zip(data.example(j)) {
-            *s += x;
-        }
+    // One streaming pass, the same as for memory-mapped data (`crate::stream`), so both give
+    // the same statistics; a data set's features are finite, so the scan cannot fail.
+    match descent::train::FeatureStats::scan::<f64>(data) {
+        Ok(stats) => crate::stream::to_standardization(&stats),
+        Err(_) => unreachable!("a Dataset holds finite features"),
     }
-    mean.iter_mut().for_each(|s| *s /= m as f64);
-    let mut var = vec![0.0; nf];
-    for j in 0..m {
-        for ((v, &x), &mu) in var.iter_mut().zip(data.example(j)).zip(&mean) {
-            *v += (x - mu) * (x - mu);
-        }
-    }
-    let std = var
-        .iter()
-        .zip(&mean)
-        .map(|(&v, &mu): (&f64, &f64)| {
-            let s = (v / m as f64).sqrt();
-            // Rounding leaves a constant column a spread of a few ulps: treat it as 0.
-            if s <= 64.0 * f64::EPSILON * mu.abs() { 0.0 } else { s }
-        })
-        .collect();
-    Standardization { mean, std }
 }
 
 /// Applies z-scores to column-major features of `n_features` inputs.

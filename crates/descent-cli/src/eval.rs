@@ -13,6 +13,21 @@ use crate::data;
 /// Runs `descent eval`.
 pub fn run(args: &EvalArgs) -> Result<(), Failure> {
     let model = load_model(&args.model).map_err(Failure::Input)?;
+    if crate::stream::is_npy_pair(&args.data) {
+        // The features stay on disk, memory-mapped.
+        let mut mapped = crate::stream::Mapped::open(&args.data).map_err(Failure::Input)?;
+        check_width(&model, mapped.n_features(), &args.data.data).map_err(Failure::Input)?;
+        let labels = mapped.labels_only().map_err(Failure::Input)?;
+        let source = crate::stream::source(&args.data);
+        let n_out = model.layers[model.layers.len() - 1];
+        data::check_labels(&labels, &source, model.output, n_out).map_err(Failure::Input)?;
+        drop(labels);
+        if let Some(s) = &model.standardize {
+            mapped.apply(s);
+        }
+        let data = Examples::Mapped(&mapped);
+        return dispatch!(args.backend, dtype_arg(model.dtype), eval(&model, &data, args));
+    }
     let (raw, source) = data::load(&args.data).map_err(Failure::Input)?;
     check_width(&model, raw.n_features(), &args.data.data).map_err(Failure::Input)?;
     let n_out = model.layers[model.layers.len() - 1];
@@ -21,7 +36,13 @@ pub fn run(args: &EvalArgs) -> Result<(), Failure> {
         Some(s) => data::standardize(&raw, s).map_err(Failure::Input)?,
         None => raw,
     };
-    dispatch!(args.backend, dtype_arg(model.dtype), eval(&model, &data, args))
+    dispatch!(args.backend, dtype_arg(model.dtype), eval(&model, &Examples::Memory(&data), args))
+}
+
+/// The examples `eval` scores: loaded, or memory-mapped.
+enum Examples<'a> {
+    Memory(&'a Dataset<f64>),
+    Mapped(&'a crate::stream::Mapped),
 }
 
 /// Reads `--model`.
@@ -50,11 +71,15 @@ pub fn dtype_arg(dtype: Dtype) -> DtypeArg {
 
 fn eval<T: Scalar, B: Backend<T>>(
     model: &ModelFile,
-    data: &Dataset<f64>,
+    data: &Examples<'_>,
     args: &EvalArgs,
 ) -> Result<(), Failure> {
     let mlp = model.to_mlp::<T, B>().context("--model").map_err(Failure::Input)?;
-    let res = evaluate(&mlp, &data.cast::<T>()).map_err(|e| Failure::Run(e.into()))?;
+    let res = match data {
+        Examples::Memory(d) => evaluate(&mlp, &d.cast::<T>()),
+        Examples::Mapped(m) => m.with_source(|s| evaluate(&mlp, s)).map_err(Failure::Input)?,
+    };
+    let res = res.map_err(|e| Failure::Run(e.into()))?;
     let cost_name = if res.accuracy.is_some() { "cost" } else { "mse" };
     if args.json {
         let mut json = serde_json::json!({

@@ -29,12 +29,15 @@ mod course;
 mod data;
 mod eval;
 mod flags;
+#[path = "gen.rs"] // `gen` is a reserved word in Rust 2024.
+mod generate;
 mod memory;
 mod plan;
 mod plot;
 mod predict;
 mod progress;
 mod report;
+mod stream;
 mod train;
 
 /// How a run failed: bad input (exit status 2) or a failure mid-run (exit status 1).
@@ -60,6 +63,7 @@ fn main() -> ExitCode {
         args::Command::Predict(predict_args) => predict::run(&predict_args),
         args::Command::Compare(compare_args) => compare::run(&compare_args),
         args::Command::Course(course_args) => course::run(&course_args),
+        args::Command::Gen(gen_args) => generate::run(&gen_args),
     };
     match res {
         Ok(()) => ExitCode::SUCCESS,

@@ -36,11 +36,19 @@ pub struct Plan {
     pub schedule: ScheduleConfig,
     /// Epochs, batches, seed.
     pub train: TrainConfig,
+    /// The memory-mapped features when `train` streams (`crate::stream::wanted`); `data` then
+    /// holds only the labels.
+    pub mapped: Option<crate::stream::Mapped>,
 }
 
 impl Plan {
     /// Reads the data and `--init`, and checks every flag.
     pub fn from_args(args: &TrainArgs) -> anyhow::Result<Self> {
+        Self::from_args_with(args, false)
+    }
+
+    /// As [`Plan::from_args`]; with `stream`, the features of `--data X.npy` stay on disk.
+    pub fn from_args_with(args: &TrainArgs, stream: bool) -> anyhow::Result<Self> {
         check_flags(args)?;
         let optimizer = optimizer_config(args.optimizer, args);
         optimizer.validate().context("--optimizer settings")?;
@@ -57,7 +65,12 @@ impl Plan {
             .map(|p| descent_io::load_parameters(p).context("--init"))
             .transpose()?;
 
-        let (all, source) = data::load(&args.data)?;
+        let mut mapped = stream.then(|| crate::stream::Mapped::open(&args.data)).transpose()?;
+        let (all, source) = match &mapped {
+            Some(m) => (m.labels_only()?, crate::stream::source(&args.data)),
+            None => data::load(&args.data)?,
+        };
+        let n_in = mapped.as_ref().map_or(all.n_features(), crate::stream::Mapped::n_features);
         let requested = args.output.map(|o| match o {
             OutputArg::Sigmoid => Output::Sigmoid,
             OutputArg::Softmax => Output::Softmax,
@@ -69,7 +82,7 @@ impl Plan {
             Output::Softmax => all.n_classes().unwrap_or(2).max(2),
             Output::Linear => all.n_targets(),
         };
-        let layers = network_widths(args, hidden, init.as_ref(), all.n_features(), n_out)?;
+        let layers = network_widths(args, hidden, init.as_ref(), n_in, n_out)?;
         let mlp = MlpConfig {
             layers,
             hidden: match args.activation {
@@ -95,9 +108,19 @@ impl Plan {
             .as_ref()
             .and_then(|p| descent_io::load_model(p).ok())
             .and_then(|model| model.standardize);
-        let standardize =
-            inherited.or_else(|| args.standardize.then(|| data::fit_standardization(&train_data)));
+        let standardize = inherited.or_else(|| {
+            args.standardize.then(|| match &mapped {
+                Some(m) => m.standardization(),
+                None => data::fit_standardization(&train_data),
+            })
+        });
         let (train_data, validation) = match &standardize {
+            Some(s) if mapped.is_some() => {
+                if let Some(m) = mapped.as_mut() {
+                    m.apply(s);
+                }
+                (train_data, validation)
+            }
             Some(s) => (
                 data::standardize(&train_data, s)?,
                 validation.map(|v| data::standardize(&v, s)).transpose()?,
@@ -133,6 +156,7 @@ impl Plan {
             optimizer,
             schedule,
             train,
+            mapped,
         })
     }
 

@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use descent::train::{Dataset, History, evaluate};
+use descent::train::{DataSource, Dataset, History, evaluate};
 use descent::{Backend, Scalar};
 
 use crate::Failure;
@@ -16,7 +16,7 @@ use crate::report::{self, Validation};
 /// Runs `descent train` with the flags resolved by [`checkpoint::resolve`].
 pub fn run(resolved: &Resolved) -> Result<(), Failure> {
     let args = &resolved.args;
-    let plan = Plan::from_args(args).map_err(Failure::Input)?;
+    let plan = Plan::from_args_with(args, crate::stream::wanted(args)).map_err(Failure::Input)?;
     checkpoint::check_flags(&plan, args).map_err(Failure::Input)?;
     let all_cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     descent_threads(args.threads.unwrap_or(all_cores)).map_err(Failure::Input)?;
@@ -35,8 +35,21 @@ pub struct Outcome {
 }
 
 fn train<T: Scalar, B: Backend<T>>(plan: &Plan, resolved: &Resolved) -> Result<(), Failure> {
+    match &plan.mapped {
+        Some(m) => {
+            m.with_source(|data| train_on::<T, B>(plan, resolved, data)).map_err(Failure::Input)?
+        }
+        None => train_on::<T, B>(plan, resolved, &plan.data.cast::<T>()),
+    }
+}
+
+/// Trains on `data`: the examples in memory, or read batch by batch from mapped files.
+fn train_on<T: Scalar, B: Backend<T>>(
+    plan: &Plan,
+    resolved: &Resolved,
+    data: &(impl DataSource<T> + ?Sized),
+) -> Result<(), Failure> {
     let args = &resolved.args;
-    let data = plan.data.cast::<T>();
     let validation = plan.validation.as_ref().map(Dataset::cast::<T>);
     let resumed = resolved.resumed.as_ref();
     let mut mlp = checkpoint::build_mlp::<T, B>(plan, resumed)?;
@@ -49,7 +62,7 @@ fn train<T: Scalar, B: Backend<T>>(plan: &Plan, resolved: &Resolved) -> Result<(
         &resolved.settings,
         resumed,
         &mut mlp,
-        &data,
+        data,
         validation.as_ref(),
         &mut progress,
     );
@@ -57,7 +70,7 @@ fn train<T: Scalar, B: Backend<T>>(plan: &Plan, resolved: &Resolved) -> Result<(
     let (history, validation_stats) = res?;
     let outcome =
         Outcome { history, validation: validation_stats, seconds: start.elapsed().as_secs_f64() };
-    let eval = evaluate(&mlp, &data).map_err(|e| Failure::Run(e.into()))?;
+    let eval = evaluate(&mlp, data).map_err(|e| Failure::Run(e.into()))?;
     report::summary::<T, B>(plan, args, &outcome, &eval);
     if let Some(path) = &args.history {
         report::write_history(path, &outcome).map_err(Failure::Run)?;

@@ -33,7 +33,7 @@ pub fn write_atomic(path: impl AsRef<Path>, bytes: &[u8]) -> Result<()> {
 }
 
 /// A temporary name beside `path`, unique within this process and among processes.
-fn temp_path(path: &Path) -> Result<PathBuf> {
+pub(crate) fn temp_path(path: &Path) -> Result<PathBuf> {
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let folder = folder_of(path);
     match fs::metadata(folder) {

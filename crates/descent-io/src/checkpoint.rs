@@ -37,7 +37,7 @@ use descent_train::optim::{
     AdamConfig, AdamWConfig, MomentumConfig, OptimizerConfig, RmsPropConfig,
 };
 use descent_train::schedule::ScheduleConfig;
-use descent_train::{Dataset, Init, Mlp, MlpConfig, ResumeState, TrainConfig, Trainer};
+use descent_train::{DataSource, Init, Mlp, MlpConfig, ResumeState, TrainConfig, Trainer};
 
 use crate::error::{IoError, Result};
 use crate::model::{Dtype, ModelFile, Standardization, param_name};
@@ -112,22 +112,31 @@ pub struct DataFingerprint {
 }
 
 impl DataFingerprint {
-    /// The fingerprint of a data set (converted to `f64` value by value).
+    /// The fingerprint of a data set as training reads it (every value converted to `f64`;
+    /// features example by example, then the targets): the same for a [`Dataset`](descent_train::Dataset) in memory
+    /// and a memory-mapped source holding the same values.
     #[must_use]
-    pub fn of<T: Scalar>(data: &Dataset<T>) -> Self {
+    pub fn of<T: Scalar, S: DataSource<T> + ?Sized>(data: &S) -> Self {
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
         hasher.update(b"descent-data-v1");
         let (m, n, t) = (data.n_examples(), data.n_features(), data.n_targets());
         for count in [m, n, t] {
             hasher.update(&(count as u64).to_le_bytes());
         }
+        let mut values = vec![T::ZERO; n.max(t)];
         let mut buf = Vec::with_capacity(8 * n.max(t));
-        for values in [data.features(), data.targets()] {
-            for chunk in values.chunks(1024) {
-                buf.clear();
-                buf.extend(chunk.iter().flat_map(|x| x.to_f64().to_bits().to_le_bytes()));
-                hasher.update(&buf);
-            }
+        let mut hash = |values: &[T]| {
+            buf.clear();
+            buf.extend(values.iter().flat_map(|x| x.to_f64().to_bits().to_le_bytes()));
+            hasher.update(&buf);
+        };
+        for j in 0..m {
+            data.read_example(j, &mut values[..n]);
+            hash(&values[..n]);
+        }
+        for j in 0..m {
+            data.read_target(j, &mut values[..t]);
+            hash(&values[..t]);
         }
         Self { n_examples: m, n_features: n, n_targets: t, xxh3: hasher.digest() }
     }

@@ -7,6 +7,9 @@
 //! - [`load_npy_features`] (shape (examples, features), float32/float64) and
 //!   [`load_npy_labels`] (shape (examples,) or (examples, 1), any numeric dtype);
 //!   [`load_npy_dataset`] pairs them;
+//! - [`MmapDataset`]: the same `.npy` pair memory-mapped, for data larger than memory: training
+//!   copies each batch's examples straight from the files; [`NpyWriter`] writes such files
+//!   in pieces;
 //! - [`load_dataset`]: either, chosen by the file's extension, as the command line's `--data`,
 //!   `--labels` and `--target` describe;
 //! - [`save_model`] / [`load_model`]: the model file ([`ModelFile`]: `W1..WL`, `b1..bL` and
@@ -56,8 +59,10 @@ pub mod checkpoint;
 mod csv;
 mod dataset;
 mod error;
+mod mmap;
 pub mod model;
 mod npy;
+mod npy_write;
 #[cfg(test)]
 mod test_util;
 
@@ -69,8 +74,10 @@ pub use checkpoint::{
 pub use csv::{Table, load_csv, load_csv_features};
 pub use dataset::{is_npy, load_csv_dataset, load_dataset, load_npy_dataset};
 pub use error::{IoError, Result};
+pub use mmap::MmapDataset;
 pub use model::{
     Dtype, MODEL_FORMAT, MODEL_VERSION, ModelFile, Parameters, Standardization, load_model,
     load_parameters, save_model,
 };
 pub use npy::{load_npy_features, load_npy_labels};
+pub use npy_write::NpyWriter;

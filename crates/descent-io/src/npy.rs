@@ -131,7 +131,7 @@ pub fn load_npy_labels(path: impl AsRef<Path>) -> Result<Vec<f64>> {
 
 /// The element types read from `.npy` files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Dtype {
+pub(crate) enum Dtype {
     Bool,
     I8,
     I16,
@@ -147,7 +147,7 @@ enum Dtype {
 
 impl Dtype {
     /// Parses a descriptor such as `<f8` or `|b1`; `None` for any other type.
-    fn parse(descr: &str) -> Option<Dtype> {
+    pub(crate) fn parse(descr: &str) -> Option<Dtype> {
         let (order, code) = descr.split_at_checked(1)?;
         if !matches!(order, "<" | ">" | "|") {
             return None;
@@ -169,7 +169,7 @@ impl Dtype {
     }
 
     /// Bytes per element.
-    fn size(self) -> usize {
+    pub(crate) fn size(self) -> usize {
         match self {
             Dtype::Bool | Dtype::I8 | Dtype::U8 => 1,
             Dtype::I16 | Dtype::U16 => 2,
@@ -179,7 +179,7 @@ impl Dtype {
     }
 
     /// NumPy's name.
-    fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Dtype::Bool => "bool",
             Dtype::I8 => "int8",
@@ -205,7 +205,7 @@ struct Array {
 }
 
 /// The magic string that opens every `.npy` file.
-const MAGIC: &[u8] = b"\x93NUMPY";
+pub(crate) const MAGIC: &[u8] = b"\x93NUMPY";
 
 /// Reads and checks a whole `.npy` file.
 fn read_npy(path: &Path) -> Result<Array> {
@@ -269,7 +269,7 @@ fn read_npy(path: &Path) -> Result<Array> {
 
 /// The offset of the data after the header, checked against the file's length (versions 1.0,
 /// 2.0 and 3.0 of the format).
-fn data_offset(bytes: &[u8]) -> std::result::Result<usize, String> {
+pub(crate) fn data_offset(bytes: &[u8]) -> std::result::Result<usize, String> {
     let truncated = || "the file is truncated inside its header".to_string();
     let major = *bytes.get(MAGIC.len()).ok_or_else(truncated)?;
     let (len_bytes, start) = match major {

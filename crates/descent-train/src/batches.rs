@@ -12,10 +12,11 @@ use rand_pcg::Pcg64;
 /// together. The last batch keeps the remainder (the course's `random_mini_batches`).
 /// `batch_size = 1` is stochastic gradient descent and `batch_size ≥ m` is batch gradient
 /// descent: the same code path. Without shuffling, batches are consecutive examples in order.
-/// The order buffer is allocated once; [`Batches::start_epoch`] allocates nothing.
+/// The order buffer holds one `u32` per example (4 bytes: the only memory training needs that
+/// grows with the data) and is allocated once; [`Batches::start_epoch`] allocates nothing.
 #[derive(Debug, Clone)]
 pub struct Batches {
-    order: Vec<usize>,
+    order: Vec<u32>,
     batch_size: usize,
     shuffle: bool,
     seed: u64,
@@ -25,7 +26,8 @@ impl Batches {
     /// Batches over `n_examples` examples.
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`] when `batch_size` or `n_examples` is 0.
+    /// [`Error::InvalidArgument`] when `batch_size` or `n_examples` is 0, or there are more
+    /// than `u32::MAX` examples.
     pub fn new(n_examples: usize, batch_size: usize, shuffle: bool, seed: u64) -> Result<Self> {
         if batch_size == 0 || n_examples == 0 {
             return Err(Error::InvalidArgument {
@@ -35,17 +37,18 @@ impl Batches {
                 ),
             });
         }
-        Ok(Self {
-            order: (0..n_examples).collect(),
-            batch_size: batch_size.min(n_examples),
-            shuffle,
-            seed,
-        })
+        let Ok(n) = u32::try_from(n_examples) else {
+            return Err(Error::InvalidArgument {
+                op: "batches",
+                reason: format!("{n_examples} examples are more than the {} supported", u32::MAX),
+            });
+        };
+        Ok(Self { order: (0..n).collect(), batch_size: batch_size.min(n_examples), shuffle, seed })
     }
 
     /// Sets the order of epoch `epoch` (counting from 0).
     pub fn start_epoch(&mut self, epoch: usize) {
-        for (i, slot) in self.order.iter_mut().enumerate() {
+        for (i, slot) in (0..).zip(self.order.iter_mut()) {
             *slot = i;
         }
         if self.shuffle {
@@ -55,7 +58,7 @@ impl Batches {
     }
 
     /// The batches of the current epoch: slices of example indices.
-    pub fn iter(&self) -> std::slice::Chunks<'_, usize> {
+    pub fn iter(&self) -> std::slice::Chunks<'_, u32> {
         self.order.chunks(self.batch_size)
     }
 
@@ -92,14 +95,14 @@ mod tests {
     fn batches_cover_every_example_once_and_keep_the_remainder() {
         let mut b = Batches::new(300, 64, true, 1).unwrap();
         b.start_epoch(0);
-        let sizes: Vec<usize> = b.iter().map(<[usize]>::len).collect();
+        let sizes: Vec<usize> = b.iter().map(<[u32]>::len).collect();
         assert_eq!(sizes, vec![64, 64, 64, 64, 44]);
         assert_eq!((b.n_batches(), b.remainder()), (5, Some(44)));
-        let mut seen: Vec<usize> = b.iter().flatten().copied().collect();
+        let mut seen: Vec<u32> = b.iter().flatten().copied().collect();
         let first_epoch = seen.clone();
         seen.sort_unstable();
-        assert_eq!(seen, (0..300).collect::<Vec<_>>());
-        assert_ne!(first_epoch, (0..300).collect::<Vec<_>>(), "shuffled");
+        assert_eq!(seen, (0..300).collect::<Vec<u32>>());
+        assert_ne!(first_epoch, (0..300).collect::<Vec<u32>>(), "shuffled");
         b.start_epoch(1);
         assert_ne!(b.iter().flatten().copied().collect::<Vec<_>>(), first_epoch);
         b.start_epoch(0);

@@ -117,11 +117,7 @@ impl<T: Scalar> Dataset<T> {
         }
         let mut max = 0_usize;
         for &t in &self.targets {
-            let t = t.to_f64();
-            if t < 0.0 || t.fract() != 0.0 || t > 1e6 {
-                return None;
-            }
-            max = max.max(t as usize);
+            max = max.max(crate::source::class_index(t)?);
         }
         (max >= 1).then_some(max + 1)
     }

@@ -3,7 +3,7 @@
 use descent_core::{Backend, Result, Scalar};
 
 use crate::trainer::gather;
-use crate::{Dataset, Mlp, Workspace};
+use crate::{DataSource, Mlp, Workspace};
 
 /// Examples per forward pass when evaluating, to bound the memory of the caches.
 pub const EVAL_CHUNK: usize = 4096;
@@ -19,13 +19,14 @@ pub struct Evaluation {
     pub n_examples: usize,
 }
 
-/// Evaluates `mlp` on every example of `data`, in chunks of [`EVAL_CHUNK`]. Allocates.
+/// Evaluates `mlp` on every example of `data`, in chunks of [`EVAL_CHUNK`]. Allocates the
+/// buffers of one chunk, whatever the size of the data.
 ///
 /// # Errors
 /// [`descent_core::Error::InvalidArgument`] when the data does not fit the network.
 pub fn evaluate<T: Scalar, B: Backend<T>>(
     mlp: &Mlp<T, B>,
-    data: &Dataset<T>,
+    data: &(impl DataSource<T> + ?Sized),
 ) -> Result<Evaluation> {
     let (mut cost, mut correct) = (0.0_f64, 0_usize);
     for_each_chunk(mlp, data, |ws, y| {
@@ -45,7 +46,10 @@ pub fn evaluate<T: Scalar, B: Backend<T>>(
 ///
 /// # Errors
 /// [`descent_core::Error::InvalidArgument`] when the data does not fit the network.
-pub fn predict<T: Scalar, B: Backend<T>>(mlp: &Mlp<T, B>, data: &Dataset<T>) -> Result<Vec<T>> {
+pub fn predict<T: Scalar, B: Backend<T>>(
+    mlp: &Mlp<T, B>,
+    data: &(impl DataSource<T> + ?Sized),
+) -> Result<Vec<T>> {
     let mut res = Vec::with_capacity(data.n_examples() * mlp.layers()[mlp.layers().len() - 1]);
     for_each_chunk(mlp, data, |ws, _| {
         res.extend(B::to_col_major(ws.output()));
@@ -54,9 +58,12 @@ pub fn predict<T: Scalar, B: Backend<T>>(mlp: &Mlp<T, B>, data: &Dataset<T>) -> 
     Ok(res)
 }
 
+/// The features, encoded targets and caches of one chunk.
+type ChunkBuffers<T, B> = (<B as Backend<T>>::Matrix, <B as Backend<T>>::Matrix, Workspace<T, B>);
+
 fn for_each_chunk<T: Scalar, B: Backend<T>>(
     mlp: &Mlp<T, B>,
-    data: &Dataset<T>,
+    data: &(impl DataSource<T> + ?Sized),
     mut f: impl FnMut(&Workspace<T, B>, &B::Matrix) -> Result<()>,
 ) -> Result<()> {
     let layers = mlp.layers();
@@ -71,15 +78,22 @@ fn for_each_chunk<T: Scalar, B: Backend<T>>(
         });
     }
     let m = data.n_examples();
-    let idx: Vec<usize> = (0..m).collect();
-    for chunk in idx.chunks(EVAL_CHUNK) {
-        let n = chunk.len();
-        let mut x = B::zeros(layers[0], n);
-        let mut y = B::zeros(layers[layers.len() - 1], n);
-        let mut ws = Workspace::new(layers, n);
-        gather(mlp, data, chunk, &mut x, &mut y)?;
-        mlp.forward(&x, &mut ws)?;
-        f(&ws, &y)?;
+    let mut target = vec![T::ZERO; data.n_targets()];
+    let mut buffers: Option<ChunkBuffers<T, B>> = None;
+    for start in (0..m).step_by(EVAL_CHUNK) {
+        let n = EVAL_CHUNK.min(m - start);
+        // One set of buffers for the full chunks, new ones for the last partial chunk.
+        let (x, y, ws) = match buffers.as_mut() {
+            Some(b) if b.2.n_examples() == n => b,
+            _ => buffers.insert((
+                B::zeros(layers[0], n),
+                B::zeros(layers[layers.len() - 1], n),
+                Workspace::new(layers, n),
+            )),
+        };
+        gather(mlp, data, start..start + n, &mut target, x, y)?;
+        mlp.forward(x, ws)?;
+        f(ws, y)?;
     }
     Ok(())
 }

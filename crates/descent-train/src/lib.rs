@@ -7,6 +7,9 @@
 //! - [`Batches`]: per-epoch shuffled mini-batches (SGD, mini-batch and batch GD alike);
 //! - [`optim`]: gd, momentum, Adam, RMSProp, AdamW; [`schedule`]: learning-rate decay;
 //! - [`Trainer`]: the loop, with per-epoch cost and accuracy and per-batch costs;
+//! - [`DataSource`]: what the loop reads examples from: a [`Dataset`] in memory or any store
+//!   that copies one example at a time (a memory-mapped file); [`FeatureStats`] and
+//!   [`Standardized`] standardize a source in one streaming pass;
 //! - [`datasets`]: moons, circles and spirals, generated from a seed;
 //! - [`ResumeState`]: what an exact resume needs besides the parameters
 //!   ([`Trainer::resume_state`], [`Trainer::restore`]); [`memory`]: a run's buffer sizes,
@@ -46,6 +49,7 @@ mod model;
 pub mod optim;
 mod resume;
 pub mod schedule;
+mod source;
 mod trainer;
 mod workspace;
 
@@ -55,5 +59,6 @@ pub use evaluate::{EVAL_CHUNK, Evaluation, evaluate, predict};
 pub use mlp::Mlp;
 pub use model::{Activation, Init, MlpConfig, Output};
 pub use resume::{EpochProgress, ResumeState, SavedOptimizer, SavedSlot};
+pub use source::{DataSource, FeatureStats, Standardized};
 pub use trainer::{EpochStats, History, Observer, Silent, TrainConfig, Trainer};
 pub use workspace::Workspace;

@@ -4,7 +4,7 @@ use std::ops::ControlFlow;
 
 use descent_core::{Backend, Error, Optimizer, Result, Scalar, Schedule};
 
-use crate::{Batches, Dataset, EpochProgress, Mlp, Workspace};
+use crate::{Batches, DataSource, EpochProgress, Mlp, Workspace};
 
 /// Settings of a training run.
 #[derive(Debug, Clone, PartialEq)]
@@ -213,6 +213,10 @@ impl<T: Scalar, B: Backend<T>> Trainer<T, B> {
 
     /// Trains `mlp` on `data` for `config.epochs` epochs, starting at [`epochs_done`](Trainer::epochs_done).
     ///
+    /// `data` is any [`DataSource`]: a [`Dataset`](crate::Dataset) in memory, or a source that
+    /// reads each batch's examples from disk. Only the batch's examples are copied, into
+    /// buffers reused from step to step; the same data gives the same parameters from either.
+    ///
     /// After a stop mid-epoch ([`Observer::should_stop`]), the first epoch is the unfinished
     /// one, continued from its next batch; it counts as one of the `config.epochs`. The
     /// parameters then end bit-identical to those of an uninterrupted run.
@@ -228,10 +232,11 @@ impl<T: Scalar, B: Backend<T>> Trainer<T, B> {
     pub fn fit(
         &mut self,
         mlp: &mut Mlp<T, B>,
-        data: &Dataset<T>,
+        data: &(impl DataSource<T> + ?Sized),
         observer: &mut dyn Observer,
     ) -> Result<History> {
         check_data(mlp, data)?;
+        let mut target = vec![T::ZERO; data.n_targets()];
         let m = data.n_examples();
         let mut batches =
             Batches::new(m, self.config.batch_size, self.config.shuffle, self.config.seed)?;
@@ -281,7 +286,8 @@ impl<T: Scalar, B: Backend<T>> Trainer<T, B> {
                     Some(p) if idx.len() == p.ws.n_examples() => p,
                     _ => &mut full,
                 };
-                gather(mlp, data, idx, &mut buf.x, &mut buf.y)?;
+                let idx_usize = idx.iter().map(|&j| j as usize);
+                gather(mlp, data, idx_usize, &mut target, &mut buf.x, &mut buf.y)?;
                 mlp.forward(&buf.x, &mut buf.ws)?;
                 let cost = mlp.cost_sum(&buf.ws, &buf.y)?;
                 if !cost.is_finite() {
@@ -332,7 +338,10 @@ impl<T: Scalar, B: Backend<T>> Trainer<T, B> {
 }
 
 /// Checks, before training, that every example fits the network.
-fn check_data<T: Scalar, B: Backend<T>>(mlp: &Mlp<T, B>, data: &Dataset<T>) -> Result<()> {
+fn check_data<T: Scalar, B: Backend<T>>(
+    mlp: &Mlp<T, B>,
+    data: &(impl DataSource<T> + ?Sized),
+) -> Result<()> {
     if data.n_features() != mlp.layers()[0] {
         return Err(Error::InvalidArgument {
             op: "data",
@@ -344,8 +353,10 @@ fn check_data<T: Scalar, B: Backend<T>>(mlp: &Mlp<T, B>, data: &Dataset<T>) -> R
         });
     }
     let mut col = vec![T::ZERO; mlp.layers()[mlp.layers().len() - 1]];
+    let mut target = vec![T::ZERO; data.n_targets()];
     for j in 0..data.n_examples() {
-        mlp.encode_target(data.target(j), &mut col).map_err(|e| match e {
+        data.read_target(j, &mut target);
+        mlp.encode_target(&target, &mut col).map_err(|e| match e {
             Error::InvalidArgument { reason, .. } => {
                 Error::InvalidArgument { op: "data", reason: format!("example {j}: {reason}") }
             }
@@ -355,17 +366,20 @@ fn check_data<T: Scalar, B: Backend<T>>(mlp: &Mlp<T, B>, data: &Dataset<T>) -> R
     Ok(())
 }
 
-/// Copies the examples `idx` into the batch buffers `x` (features) and `y` (encoded targets).
+/// Copies the examples `idx` into the batch buffers `x` (features) and `y` (encoded targets),
+/// through `target` (`n_targets` long). Allocates nothing.
 pub(crate) fn gather<T: Scalar, B: Backend<T>>(
     mlp: &Mlp<T, B>,
-    data: &Dataset<T>,
-    idx: &[usize],
+    data: &(impl DataSource<T> + ?Sized),
+    idx: impl Iterator<Item = usize>,
+    target: &mut [T],
     x: &mut B::Matrix,
     y: &mut B::Matrix,
 ) -> Result<()> {
-    for (c, &j) in idx.iter().enumerate() {
-        B::col_mut(x, c).copy_from_slice(data.example(j));
-        mlp.encode_target(data.target(j), B::col_mut(y, c))?;
+    for (c, j) in idx.enumerate() {
+        data.read_example(j, B::col_mut(x, c));
+        data.read_target(j, target);
+        mlp.encode_target(target, B::col_mut(y, c))?;
     }
     Ok(())
 }

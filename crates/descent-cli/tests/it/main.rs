@@ -8,6 +8,7 @@ mod course;
 mod files;
 mod model_file;
 mod reliability;
+mod stream;
 
 use common::descent;
 

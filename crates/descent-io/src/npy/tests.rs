@@ -9,7 +9,7 @@ pub(crate) fn npy_bytes(descr: &str, shape: &str, data: &[u8]) -> Vec<u8> {
     npy_bytes_order(descr, false, shape, data)
 }
 
-fn npy_bytes_order(descr: &str, fortran: bool, shape: &str, data: &[u8]) -> Vec<u8> {
+pub(crate) fn npy_bytes_order(descr: &str, fortran: bool, shape: &str, data: &[u8]) -> Vec<u8> {
     let order = if fortran { "True" } else { "False" };
     let dict = format!("{{'descr': '{descr}', 'fortran_order': {order}, 'shape': {shape}, }}");
     let total = (10 + dict.len() + 1).next_multiple_of(64);

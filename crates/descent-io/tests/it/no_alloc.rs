@@ -1,0 +1,58 @@
+//! Training from a memory-mapped file allocates nothing per step: gathering a batch copies
+//! straight from the mapping into the reused batch buffers.
+//!
+//! As in descent-train's test, the ndarray backend's GEMM (matrixmultiply) allocates its
+//! packing buffer once per call: 8 GEMMs per step of a 3-layer network, and nothing else.
+
+use descent_io::{Dtype, MmapDataset, NpyWriter};
+use descent_ndarray::Ndarray;
+use descent_train::optim::OptimizerConfig;
+use descent_train::schedule::ScheduleConfig;
+use descent_train::{
+    DataSource, FeatureStats, Mlp, MlpConfig, Silent, Standardized, TrainConfig, Trainer, datasets,
+};
+
+use crate::alloc_track::allocations;
+
+/// GEMM calls per training step of a 3-layer network: 3 forward, 3 `dW`, 2 `dA`.
+const GEMMS_PER_STEP: u64 = 8;
+
+fn allocations_of_fit(data: &(impl DataSource<f64> + ?Sized), epochs: usize) -> u64 {
+    let mut mlp = Mlp::<f64, Ndarray>::new(&MlpConfig::course()).unwrap();
+    let config = TrainConfig { epochs, ..TrainConfig::default() };
+    let optimizer = OptimizerConfig::Adam(Default::default()).build::<f64, Ndarray>().unwrap();
+    let schedule = ScheduleConfig::Constant.build(0.01).unwrap();
+    let mut trainer = Trainer::new(config, optimizer, schedule).unwrap();
+    let before = allocations();
+    trainer.fit(&mut mlp, data, &mut Silent).unwrap();
+    allocations() - before
+}
+
+#[test]
+fn steps_from_a_mapped_file_allocate_nothing() {
+    // The course's 300 moons: batches of 64 and a partial last batch of 44, 5 steps an epoch.
+    let moons = datasets::moons(datasets::SyntheticConfig::default()).unwrap();
+    let dir = std::env::temp_dir();
+    let x_path = dir.join(format!("descent-io-no-alloc-{}-x.npy", std::process::id()));
+    let y_path = dir.join(format!("descent-io-no-alloc-{}-y.npy", std::process::id()));
+    let mut x = NpyWriter::create(&x_path, Dtype::F64, &[300, 2]).unwrap();
+    x.write(moons.features()).unwrap();
+    x.finish().unwrap();
+    let mut y = NpyWriter::create(&y_path, Dtype::F64, &[300]).unwrap();
+    y.write(moons.targets()).unwrap();
+    y.finish().unwrap();
+    let mapped = MmapDataset::open(&x_path, &y_path).unwrap();
+    let stats = FeatureStats::scan::<f64>(&mapped).unwrap();
+    let standardized = Standardized::new::<f64>(&mapped, &stats).unwrap();
+    let sources: [(&str, &dyn DataSource<f64>); 3] =
+        [("memory", &moons), ("file", &mapped), ("standardized file", &standardized)];
+    for (name, source) in sources {
+        let one = allocations_of_fit(source, 1);
+        let eleven = allocations_of_fit(source, 11);
+        println!("{name}: {one} allocations for 1 epoch, {eleven} for 11");
+        assert_eq!(eleven - one, 10 * 5 * GEMMS_PER_STEP, "{name}: 10 epochs (50 steps) allocated");
+    }
+    drop(mapped);
+    std::fs::remove_file(&x_path).unwrap();
+    std::fs::remove_file(&y_path).unwrap();
+}
