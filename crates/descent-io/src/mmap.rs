@@ -29,12 +29,14 @@ use crate::npy::{Dtype, MAGIC, data_offset, shape_str};
 /// reads from the same files. Non-finite features are found by
 /// [`FeatureStats::scan`](descent_train::FeatureStats::scan), a streaming pass.
 ///
+/// [`open_features`](MmapDataset::open_features) maps a features file alone, for prediction.
+///
 /// The files must not be truncated or rewritten while they are mapped (another process doing
 /// so makes reads fail with `SIGBUS`, as with any memory-mapped file).
 #[derive(Debug)]
 pub struct MmapDataset {
     features: MappedArray,
-    labels: MappedArray,
+    labels: Option<MappedArray>,
     n_examples: usize,
     n_features: usize,
 }
@@ -51,39 +53,8 @@ impl MmapDataset {
     /// - [`IoError::NotFinite`] for a NaN or infinite label, naming the example;
     /// - [`IoError::CountMismatch`] when the files hold different numbers of examples.
     pub fn open(features: impl AsRef<Path>, labels: impl AsRef<Path>) -> Result<Self> {
-        let features = MappedArray::open(features.as_ref())?;
+        let (features, n_examples, n_features) = open_features(features.as_ref())?;
         let bad = |a: &MappedArray, reason: String| IoError::Npy { path: a.path.clone(), reason };
-        if !matches!(features.dtype, Dtype::F32 | Dtype::F64) {
-            return Err(bad(
-                &features,
-                format!(
-                    "features must be float32 or float64, the file holds {} (convert with \
-                     x.astype(np.float32))",
-                    features.dtype.name()
-                ),
-            ));
-        }
-        let &[n_examples, n_features] = features.shape.as_slice() else {
-            return Err(bad(
-                &features,
-                format!(
-                    "features must have shape (examples, features), the file's shape is {}",
-                    shape_str(&features.shape)
-                ),
-            ));
-        };
-        if n_examples == 0 {
-            return Err(IoError::Empty {
-                path: features.path.clone(),
-                what: format!("the array of shape {} has no examples", shape_str(&features.shape)),
-            });
-        }
-        if n_features == 0 {
-            return Err(bad(
-                &features,
-                format!("the array of shape {} has no features", shape_str(&features.shape)),
-            ));
-        }
         let labels = MappedArray::open(labels.as_ref())?;
         let n_labels = match labels.shape.as_slice() {
             &[n] | &[n, 1] => n,
@@ -116,7 +87,16 @@ impl MmapDataset {
                 });
             }
         }
-        Ok(Self { features, labels, n_examples, n_features })
+        Ok(Self { features, labels: Some(labels), n_examples, n_features })
+    }
+
+    /// Maps `features` alone, for prediction: the source has one target per example, always 0.
+    ///
+    /// # Errors
+    /// The errors of [`open`](Self::open) that concern the features file.
+    pub fn open_features(features: impl AsRef<Path>) -> Result<Self> {
+        let (features, n_examples, n_features) = open_features(features.as_ref())?;
+        Ok(Self { features, labels: None, n_examples, n_features })
     }
 
     /// The features file.
@@ -125,10 +105,10 @@ impl MmapDataset {
         &self.features.path
     }
 
-    /// The labels file.
+    /// The labels file (`None` when opened by [`open_features`](Self::open_features)).
     #[must_use]
-    pub fn labels_path(&self) -> &Path {
-        &self.labels.path
+    pub fn labels_path(&self) -> Option<&Path> {
+        self.labels.as_ref().map(|l| l.path.as_path())
     }
 }
 
@@ -176,8 +156,41 @@ impl<T: Scalar> DataSource<T> for MmapDataset {
     }
 
     fn read_target(&self, j: usize, out: &mut [T]) {
-        out[0] = T::from_f64(self.labels.value(j));
+        out[0] = self.labels.as_ref().map_or(T::ZERO, |l| T::from_f64(l.value(j)));
     }
+}
+
+/// Maps a features file and checks it: float32 or float64, shape (examples, features), neither
+/// empty. Returns the array and its two dimensions.
+fn open_features(path: &Path) -> Result<(MappedArray, usize, usize)> {
+    let features = MappedArray::open(path)?;
+    let bad = |reason: String| IoError::Npy { path: features.path.clone(), reason };
+    if !matches!(features.dtype, Dtype::F32 | Dtype::F64) {
+        return Err(bad(format!(
+            "features must be float32 or float64, the file holds {} (convert with \
+             x.astype(np.float32))",
+            features.dtype.name()
+        )));
+    }
+    let &[n_examples, n_features] = features.shape.as_slice() else {
+        return Err(bad(format!(
+            "features must have shape (examples, features), the file's shape is {}",
+            shape_str(&features.shape)
+        )));
+    };
+    if n_examples == 0 {
+        return Err(IoError::Empty {
+            path: features.path.clone(),
+            what: format!("the array of shape {} has no examples", shape_str(&features.shape)),
+        });
+    }
+    if n_features == 0 {
+        return Err(bad(format!(
+            "the array of shape {} has no features",
+            shape_str(&features.shape)
+        )));
+    }
+    Ok((features, n_examples, n_features))
 }
 
 /// One mapped `.npy` file with its checked header.
@@ -379,5 +392,49 @@ mod tests {
         assert!(matches!(MmapDataset::open(empty.path(), y3.path()), Err(IoError::Empty { .. })));
         let missing = TempFile::new("npy");
         assert!(matches!(MmapDataset::open(missing.path(), y3.path()), Err(IoError::Io { .. })));
+    }
+
+    #[test]
+    fn a_features_file_alone_reads_as_the_in_memory_loader_with_zero_targets() {
+        let values = [1.5_f64, -2.0, 3.25, 4.0, 5.0, -6.5];
+        let fortran = [1.5_f64, 3.25, 5.0, -2.0, 4.0, -6.5].map(f64::to_le_bytes);
+        let cases = [
+            npy_bytes("<f4", "(3, 2)", &bytes_of(values.map(|v| (v as f32).to_le_bytes()))),
+            npy_bytes("<f8", "(3, 2)", &bytes_of(values.map(f64::to_le_bytes))),
+            npy_bytes_order("<f8", true, "(3, 2)", &bytes_of(fortran)),
+        ];
+        for x_bytes in cases {
+            let x = TempFile::with_bytes("npy", &x_bytes);
+            let mapped = MmapDataset::open_features(x.path()).unwrap();
+            assert_eq!(mapped.labels_path(), None);
+            assert_eq!(DataSource::<f64>::n_targets(&mapped), 1);
+            let (xs, ys) = examples::<f64>(&mapped);
+            assert_eq!(xs, values);
+            assert_eq!(ys, [0.0; 3]);
+            let (xs, ys) = examples::<f32>(&mapped);
+            assert_eq!(xs, values.map(|v| v as f32));
+            assert_eq!(ys, [0.0; 3]);
+            let (n_examples, n_features, in_memory) = crate::load_npy_features(x.path()).unwrap();
+            assert_eq!((n_examples, n_features), (3, 2));
+            assert_eq!(examples::<f64>(&mapped).0, in_memory);
+        }
+    }
+
+    #[test]
+    fn a_features_file_alone_must_be_two_dimensional_floats() {
+        let one_d = TempFile::with_bytes(
+            "npy",
+            &npy_bytes("<f8", "(2,)", &bytes_of([1.0_f64, 2.0].map(f64::to_le_bytes))),
+        );
+        let err = MmapDataset::open_features(one_d.path()).unwrap_err();
+        assert!(matches!(err, IoError::Npy { .. }), "{err}");
+        assert!(err.to_string().contains("shape (examples, features)"), "{err}");
+        assert!(err.to_string().contains(&one_d.path().display().to_string()), "{err}");
+        let ints = TempFile::with_bytes("npy", &npy_bytes("<i4", "(2, 1)", &[0; 8]));
+        let err = MmapDataset::open_features(ints.path()).unwrap_err();
+        assert!(err.to_string().contains("float32 or float64"), "{err}");
+        let no_examples = TempFile::with_bytes("npy", &npy_bytes("<f8", "(0, 2)", &[]));
+        let err = MmapDataset::open_features(no_examples.path()).unwrap_err();
+        assert!(matches!(err, IoError::Empty { .. }), "{err}");
     }
 }
