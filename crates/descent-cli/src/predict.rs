@@ -1,11 +1,19 @@
 //! `descent predict`: one prediction per example, as CSV on standard output or in `--out`:
 //! `class,probability` for a classifier (the probability of the predicted class), `value` (or
 //! `value1..valueK`) for regression.
+//!
+//! A `.npy` features file is not loaded: it is memory-mapped (`MmapDataset::open_features`),
+//! standardized on the fly with the model's statistics (`Standardized`) and read one chunk of
+//! examples at a time. Every other source (CSV, built-in data) is loaded in memory. Both paths
+//! standardize in `f64` and only then convert to the model's scalar type, so a `.npy` file and
+//! a CSV file of the same values give the same predictions.
+
+use std::sync::Mutex;
 
 use anyhow::Context;
-use descent::train::{Dataset, Output, predict};
+use descent::train::{DataSource, Dataset, FeatureStats, Output, Standardized, predict};
 use descent::{Backend, Scalar};
-use descent_io::ModelFile;
+use descent_io::{MmapDataset, ModelFile};
 
 use crate::Failure;
 use crate::args::PredictArgs;
@@ -18,20 +26,38 @@ use crate::plan::check_output_folder;
 pub fn run(args: &PredictArgs) -> Result<(), Failure> {
     check_output_folder("--out", args.out.as_deref()).map_err(Failure::Input)?;
     let model = load_model(&args.model).map_err(Failure::Input)?;
-    let (n_features, mut x) =
-        data::load_features(&args.data, model.layers[0]).map_err(Failure::Input)?;
-    check_width(&model, n_features, &args.data.data).map_err(Failure::Input)?;
-    if let Some(s) = &model.standardize {
-        data::standardize_features(&mut x, n_features, s);
-    }
-    let n_out = model.layers[model.layers.len() - 1];
-    let m = x.len() / n_features;
-    // The targets are not read: zeros of the output's width fit every output kind.
-    let n_targets = if model.output == Output::Linear { n_out } else { 1 };
-    let data = Dataset::new(n_features, x, n_targets, vec![0.0; m * n_targets])
-        .context("--data")
-        .map_err(Failure::Input)?;
-    let csv = dispatch!(args.backend, dtype_arg(model.dtype), predictions(&model, &data))?;
+    let name = &args.data.data;
+    let csv = if !data::is_built_in(name) && descent_io::is_npy(std::path::Path::new(name)) {
+        let mapped = MmapDataset::open_features(name).context("--data").map_err(Failure::Input)?;
+        check_width(&model, DataSource::<f64>::n_features(&mapped), name)
+            .map_err(Failure::Input)?;
+        // One streaming pass rejects NaN or infinite features, as loading the file does.
+        FeatureStats::scan::<f64>(&mapped)
+            .with_context(|| format!("--data {name}"))
+            .map_err(Failure::Input)?;
+        match &model.standardize {
+            Some(s) => {
+                let stats = FeatureStats { mean: s.mean.clone(), std: s.std.clone() };
+                let source = Standardized::new::<f64>(&mapped, &stats)
+                    .context("--model: the standardization does not fit the data")
+                    .map_err(Failure::Input)?;
+                dispatch!(args.backend, dtype_arg(model.dtype), predictions(&model, &source))?
+            }
+            None => dispatch!(args.backend, dtype_arg(model.dtype), predictions(&model, &mapped))?,
+        }
+    } else {
+        let (n_features, mut x) =
+            data::load_features(&args.data, model.layers[0]).map_err(Failure::Input)?;
+        check_width(&model, n_features, name).map_err(Failure::Input)?;
+        if let Some(s) = &model.standardize {
+            data::standardize_features(&mut x, n_features, s);
+        }
+        let m = x.len() / n_features;
+        let data = Dataset::new(n_features, x, 1, vec![0.0; m])
+            .context("--data")
+            .map_err(Failure::Input)?;
+        dispatch!(args.backend, dtype_arg(model.dtype), predictions(&model, &data))?
+    };
     match &args.out {
         Some(path) => {
             descent_io::write_atomic(path, &csv).context("--out").map_err(Failure::Run)?
@@ -49,14 +75,55 @@ pub fn run(args: &PredictArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The network's inputs: the examples of an `f64` source (already standardized), converted to
+/// the model's scalar type as each one is read, with zero targets of the width the output
+/// layer checks (`n_out` for a linear output, one label otherwise). The targets are never used.
+struct Inputs<'a, S: ?Sized> {
+    source: &'a S,
+    n_targets: usize,
+    /// One example in `f64`, reused (a lock so that the source stays `Sync`).
+    scratch: Mutex<Vec<f64>>,
+}
+
+impl<T: Scalar, S: DataSource<f64> + ?Sized> DataSource<T> for Inputs<'_, S> {
+    fn n_examples(&self) -> usize {
+        self.source.n_examples()
+    }
+
+    fn n_features(&self) -> usize {
+        self.source.n_features()
+    }
+
+    fn n_targets(&self) -> usize {
+        self.n_targets
+    }
+
+    fn read_example(&self, j: usize, out: &mut [T]) {
+        let mut x = self.scratch.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        self.source.read_example(j, &mut x);
+        for (o, &v) in out.iter_mut().zip(x.iter()) {
+            *o = T::from_f64(v);
+        }
+    }
+
+    fn read_target(&self, _j: usize, out: &mut [T]) {
+        out.fill(T::ZERO);
+    }
+}
+
 /// The predictions as CSV bytes.
 fn predictions<T: Scalar, B: Backend<T>>(
     model: &ModelFile,
-    data: &Dataset<f64>,
+    data: &(impl DataSource<f64> + ?Sized),
 ) -> Result<Vec<u8>, Failure> {
     let mlp = model.to_mlp::<T, B>().context("--model").map_err(Failure::Input)?;
-    let outputs = predict(&mlp, &data.cast::<T>()).map_err(|e| Failure::Run(e.into()))?;
     let n_out = model.layers[model.layers.len() - 1];
+    let inputs = Inputs {
+        source: data,
+        n_targets: if model.output == Output::Linear { n_out } else { 1 },
+        scratch: Mutex::new(vec![0.0; data.n_features()]),
+    };
+    let outputs = predict(&mlp, &inputs).map_err(|e| Failure::Run(e.into()))?;
     let mut w = csv::Writer::from_writer(Vec::new());
     let write = |w: &mut csv::Writer<Vec<u8>>, row: Vec<String>| {
         w.write_record(row).context("writing the predictions").map_err(Failure::Run)

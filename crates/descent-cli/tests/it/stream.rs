@@ -85,6 +85,27 @@ fn gen_writes_the_built_in_data_and_streamed_training_equals_in_memory_training(
         (&b["cost"], &b["accuracy"], &b["examples"])
     );
     assert!(a["accuracy"].as_f64().unwrap() > 0.8, "{from_npy}");
+
+    // `predict` on the mapped features writes the CSV of `predict` on the CSV file, for an f64
+    // model and for an f32 one (standardized in f64 before the conversion, as in memory).
+    let f32_model = dir.file("f32.safetensors");
+    let mut args = vec!["train", "--data", &csv, "--save", &f32_model];
+    args.extend(flags.map(|f| if f == "f64" { "f32" } else { f }));
+    ok(&args);
+    for model in [&from_file, &f32_model] {
+        let from_npy = ok(&["predict", "--model", model, "--data", &x]);
+        let from_text = ok(&["predict", "--model", model, "--data", &csv]);
+        assert_eq!(from_npy.lines().count(), 3001, "{model}");
+        assert!(from_npy.starts_with("class,probability\n"), "{model}");
+        assert_eq!(from_npy, from_text, "{model}");
+    }
+    // A features file of the wrong width is refused, naming the file.
+    let narrow = dir.write("narrow.npy", crate::common::npy("<f8", "(2, 3)", &[0_u8; 48]));
+    crate::common::fails(
+        2,
+        &["predict", "--model", &from_file, "--data", &narrow],
+        &["narrow.npy", "3 features", "5 wide"],
+    );
 }
 
 #[test]
