@@ -1,6 +1,6 @@
 //! `descent train` and `descent eval` with `--data X.npy --labels y.npy`: the features stay on
 //! disk, memory-mapped (`descent_io::MmapDataset`), and each mini-batch is copied straight
-//! from the file.
+//! from the file. (`descent predict --data X.npy` maps its features alone, see `predict.rs`.)
 
 use anyhow::Context;
 use descent::train::{DataSource, Dataset, FeatureStats, Standardized};
