@@ -7,9 +7,9 @@
 //! - [`load_npy_features`] (shape (examples, features), float32/float64) and
 //!   [`load_npy_labels`] (shape (examples,) or (examples, 1), any numeric dtype);
 //!   [`load_npy_dataset`] pairs them;
-//! - [`MmapDataset`]: the same `.npy` pair (or the features alone) memory-mapped, for data larger than memory: training
-//!   copies each batch's examples straight from the files; [`NpyWriter`] writes such files
-//!   in pieces;
+//! - [`MmapDataset`]: the same `.npy` pair (or the features alone, for prediction)
+//!   memory-mapped, for data larger than memory: training copies each batch's examples
+//!   straight from the files; [`NpyWriter`] writes such files in pieces;
 //! - [`load_dataset`]: either, chosen by the file's extension, as the command line's `--data`,
 //!   `--labels` and `--target` describe;
 //! - [`save_model`] / [`load_model`]: the model file ([`ModelFile`]: `W1..WL`, `b1..bL` and
