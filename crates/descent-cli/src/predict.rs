@@ -155,3 +155,33 @@ fn predictions<T: Scalar, B: Backend<T>>(
     }
     w.into_inner().map_err(|e| Failure::Run(anyhow::anyhow!("writing the predictions: {e}")))
 }
+
+#[cfg(test)]
+mod tests {
+    use descent::Ndarray;
+    use descent::train::{Activation, Init, Mlp, MlpConfig};
+
+    use super::*;
+
+    #[test]
+    fn inputs_give_the_outputs_of_the_cast_data_set_for_a_linear_output_of_two() {
+        let config = MlpConfig {
+            layers: vec![2, 3, 2],
+            hidden: Activation::Relu,
+            output: Output::Linear,
+            init: Init::He,
+            seed: 7,
+        };
+        let mlp = Mlp::<f32, Ndarray>::new(&config).unwrap();
+        let x = vec![0.1, -1.3, 2.7, 0.4, -0.9, 1.1];
+        let features = Dataset::new(2, x.clone(), 1, vec![0.0; 3]).unwrap();
+        let inputs = Inputs { source: &features, n_targets: 2, scratch: Mutex::new(vec![0.0; 2]) };
+        let in_memory = Dataset::new(2, x, 2, vec![0.0; 6]).unwrap().cast::<f32>();
+        let expected = predict(&mlp, &in_memory).unwrap();
+        assert_eq!(expected.len(), 6);
+        assert_eq!(predict(&mlp, &inputs).unwrap(), expected);
+        // One target per example does not fit two linear outputs.
+        let one = Inputs { source: &features, n_targets: 1, scratch: Mutex::new(vec![0.0; 2]) };
+        assert!(predict(&mlp, &one).is_err());
+    }
+}
