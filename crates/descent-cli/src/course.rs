@@ -5,18 +5,15 @@
 use std::time::Instant;
 
 use anyhow::anyhow;
-use descent::train::Dataset;
 use descent::{Backend, Faer, Nalgebra, Ndarray};
 use descent_course::{PRINTED_EPOCHS, Replay, Run, replay_with};
 
 use crate::Failure;
 use crate::args::{BackendArg, CourseArgs};
+use crate::boundary::{grid_classes, grid_for};
 use crate::flags::descent_threads;
 use crate::plan::{check_output_folder, check_plot_extension};
-use crate::plot::{self, Boundary, Curve, Grid, LabelledPoint};
-
-/// Cells per side of the decision-boundary grid.
-const GRID_CELLS: usize = 150;
+use crate::plot::{self, Boundary, Curve};
 
 /// The printed costs must agree with the notebook's six decimals to this.
 const COST_TOLERANCE: f64 = 1e-6;
@@ -139,9 +136,8 @@ fn plot_runs<B: Backend<f64>>(
     outcomes: &[Outcome<B>],
 ) -> anyhow::Result<()> {
     let Some(first) = outcomes.first() else { return Ok(()) };
-    let points = labelled_points(&first.replay.data);
-    let grid = Grid::around(&points, GRID_CELLS, GRID_CELLS);
-    let centres: Vec<f64> = grid.centres().into_iter().flat_map(|(x, y)| [x, y]).collect();
+    let (grid, points) = grid_for(&first.replay.data, first.replay.mlp.output())
+        .ok_or_else(|| anyhow!("the course's data is not 2-D data for a classifier"))?;
     let mut curves = Vec::with_capacity(outcomes.len());
     let mut boundaries = Vec::with_capacity(outcomes.len());
     for Outcome { replay, .. } in outcomes {
@@ -150,19 +146,12 @@ fn plot_runs<B: Backend<f64>>(
             costs: replay.costs.clone(),
             batch_costs: Vec::new(),
         });
-        let classes = replay.predict(&centres)?.iter().map(|&p| usize::from(p > 0.5)).collect();
         boundaries.push(Boundary {
             name: replay.run.label().to_string(),
-            classes,
+            classes: grid_classes(&replay.mlp, &grid)?,
             accuracy: Some(replay.accuracy),
         });
     }
     let title = "the course notebook replayed — moons (300 examples), layers 2-5-2-1, batch 64, 5000 epochs";
     plot::comparison(path, title, &curves, &boundaries, Some((grid, &points)))
-}
-
-fn labelled_points(data: &Dataset<f64>) -> Vec<LabelledPoint> {
-    (0..data.n_examples())
-        .map(|j| (data.example(j)[0], data.example(j)[1], usize::from(data.target(j)[0] > 0.5)))
-        .collect()
 }

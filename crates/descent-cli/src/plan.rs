@@ -144,7 +144,7 @@ impl Plan {
             &mlp.layers,
             args.batch_size,
             train_data.n_examples(),
-            optimizer_slots(&optimizer),
+            optimizer.state_buffers(),
         );
         memory::check(need, scalar_bytes, "--layers and --batch-size")?;
         Ok(Self {
@@ -174,15 +174,6 @@ impl Plan {
     /// Layer widths as `2-5-2-1`.
     pub fn layers_str(&self) -> String {
         self.mlp.layers.iter().map(ToString::to_string).collect::<Vec<_>>().join("-")
-    }
-}
-
-/// The arrays an optimizer keeps per parameter.
-fn optimizer_slots(optimizer: &OptimizerConfig) -> usize {
-    match optimizer {
-        OptimizerConfig::Gd => 0,
-        OptimizerConfig::Momentum(_) | OptimizerConfig::RmsProp(_) => 1,
-        _ => 2,
     }
 }
 
