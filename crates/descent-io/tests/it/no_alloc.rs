@@ -1,8 +1,8 @@
 //! Training from a memory-mapped file allocates nothing per step: gathering a batch copies
 //! straight from the mapping into the reused batch buffers.
 //!
-//! As in descent-train's test, the ndarray backend's GEMM (matrixmultiply) allocates its
-//! packing buffer once per call: 8 GEMMs per step of a 3-layer network, and nothing else.
+//! The ndarray backend is used on purpose: its GEMM (matrixmultiply, patched to keep its packing
+//! buffer per thread, vendor/README.md) runs in every product, so the count covers it too.
 
 use descent_io::{Dtype, MmapDataset, NpyWriter};
 use descent_ndarray::Ndarray;
@@ -13,9 +13,6 @@ use descent_train::{
 };
 
 use crate::alloc_track::allocations;
-
-/// GEMM calls per training step of a 3-layer network: 3 forward, 3 `dW`, 2 `dA`.
-const GEMMS_PER_STEP: u64 = 8;
 
 fn allocations_of_fit(data: &(impl DataSource<f64> + ?Sized), epochs: usize) -> u64 {
     let mut mlp = Mlp::<f64, Ndarray>::new(&MlpConfig::course()).unwrap();
@@ -46,11 +43,13 @@ fn steps_from_a_mapped_file_allocate_nothing() {
     let standardized = Standardized::new::<f64>(&mapped, &stats).unwrap();
     let sources: [(&str, &dyn DataSource<f64>); 3] =
         [("memory", &moons), ("file", &mapped), ("standardized file", &standardized)];
+    // Warm-up: the test thread's GEMM packing buffer is allocated once.
+    allocations_of_fit(&moons, 1);
     for (name, source) in sources {
         let one = allocations_of_fit(source, 1);
         let eleven = allocations_of_fit(source, 11);
         println!("{name}: {one} allocations for 1 epoch, {eleven} for 11");
-        assert_eq!(eleven - one, 10 * 5 * GEMMS_PER_STEP, "{name}: 10 epochs (50 steps) allocated");
+        assert_eq!(eleven - one, 0, "{name}: 10 epochs (50 steps) allocated");
     }
     drop(mapped);
     std::fs::remove_file(&x_path).unwrap();
