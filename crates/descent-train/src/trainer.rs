@@ -4,7 +4,7 @@ use std::ops::ControlFlow;
 
 use descent_core::{Backend, Error, Optimizer, Result, Scalar, Schedule};
 
-use crate::{Batches, DataSource, EpochProgress, Mlp, Workspace};
+use crate::{Batches, DataSource, EpochProgress, Mlp, Output, Workspace};
 
 /// Settings of a training run.
 #[derive(Debug, Clone, PartialEq)]
@@ -368,6 +368,10 @@ fn check_data<T: Scalar, B: Backend<T>>(
 
 /// Copies the examples `idx` into the batch buffers `x` (features) and `y` (encoded targets),
 /// through `target` (`n_targets` long). Allocates nothing.
+///
+/// A sigmoid or linear output whose width is the data's target width stores the targets as
+/// they are: they are read straight into `y`, and a sigmoid's label is checked to be 0 or 1
+/// there. Softmax labels go through [`Mlp::encode_target`] (one-hot).
 pub(crate) fn gather<T: Scalar, B: Backend<T>>(
     mlp: &Mlp<T, B>,
     data: &(impl DataSource<T> + ?Sized),
@@ -376,10 +380,22 @@ pub(crate) fn gather<T: Scalar, B: Backend<T>>(
     x: &mut B::Matrix,
     y: &mut B::Matrix,
 ) -> Result<()> {
+    let output = mlp.output();
+    let as_stored = output != Output::Softmax && target.len() == B::shape(y).0;
     for (c, j) in idx.enumerate() {
         data.read_example(j, B::col_mut(x, c));
-        data.read_target(j, target);
-        mlp.encode_target(target, B::col_mut(y, c))?;
+        if as_stored {
+            let col = B::col_mut(y, c);
+            data.read_target(j, col);
+            if output == Output::Sigmoid && !(col[0] == T::ZERO || col[0] == T::ONE) {
+                // Not a label: `encode_target` names it in its error.
+                target.copy_from_slice(col);
+                mlp.encode_target(target, col)?;
+            }
+        } else {
+            data.read_target(j, target);
+            mlp.encode_target(target, B::col_mut(y, c))?;
+        }
     }
     Ok(())
 }
