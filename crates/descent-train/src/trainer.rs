@@ -382,20 +382,56 @@ pub(crate) fn gather<T: Scalar, B: Backend<T>>(
 ) -> Result<()> {
     let output = mlp.output();
     let as_stored = output != Output::Softmax && target.len() == B::shape(y).0;
+    let sigmoid = output == Output::Sigmoid;
+    // Whether a sigmoid label is neither 0 nor 1, accumulated without a branch per example
+    // (the labels of a shuffled batch would mispredict half of them).
+    let mut not_a_label = false;
+    let mut n = 0;
     for (c, j) in idx.enumerate() {
         data.read_example(j, B::col_mut(x, c));
         if as_stored {
             let col = B::col_mut(y, c);
             data.read_target(j, col);
-            if output == Output::Sigmoid && !(col[0] == T::ZERO || col[0] == T::ONE) {
-                // Not a label: `encode_target` names it in its error.
-                target.copy_from_slice(col);
-                mlp.encode_target(target, col)?;
-            }
+            not_a_label |= sigmoid & !((col[0] == T::ZERO) | (col[0] == T::ONE));
         } else {
             data.read_target(j, target);
             mlp.encode_target(target, B::col_mut(y, c))?;
         }
+        n = c + 1;
+    }
+    if not_a_label {
+        // `encode_target` names the first bad label in its error.
+        for c in 0..n {
+            target.copy_from_slice(B::col(y, c));
+            mlp.encode_target(target, B::col_mut(y, c))?;
+        }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use descent_nalgebra::Nalgebra;
+
+    use super::*;
+    use crate::{Dataset, MlpConfig};
+
+    #[test]
+    fn gather_reads_sigmoid_labels_as_stored_and_names_a_bad_one() {
+        let mlp = Mlp::<f64, Nalgebra>::new(&MlpConfig::course()).unwrap();
+        let features = vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
+        let good = Dataset::new(2, features.clone(), 1, vec![1.0, 0.0, 1.0]).unwrap();
+        let zeros = <Nalgebra as Backend<f64>>::zeros;
+        let (mut x, mut y) = (zeros(2, 2), zeros(1, 2));
+        let mut target = [0.0];
+        gather(&mlp, &good, [2, 1].into_iter(), &mut target, &mut x, &mut y).unwrap();
+        assert_eq!(x.as_slice(), &[5.0, 6.0, 3.0, 4.0]);
+        assert_eq!(y.as_slice(), &[1.0, 0.0]);
+        // The first label that is neither 0 nor 1 in the batch's order is named.
+        let bad = Dataset::new(2, features, 1, vec![1.0, 0.5, 2.0]).unwrap();
+        let (mut x, mut y) = (zeros(2, 3), zeros(1, 3));
+        let err = gather(&mlp, &bad, [0, 2, 1].into_iter(), &mut target, &mut x, &mut y);
+        let err = err.unwrap_err().to_string();
+        assert!(err.contains("needs labels 0 or 1, got 2"), "{err}");
+    }
 }
