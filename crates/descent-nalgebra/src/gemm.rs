@@ -47,12 +47,64 @@ const TILE: usize = 32;
 type StridedView<'a, T> = MatrixView<'a, T, Dyn, Dyn, Dyn, Dyn>;
 
 /// The per-thread buffers that hold transposed copies of `a` and `b`, and the transposed
-/// result of a product computed as `outᵀ = op(b)ᵀ·op(a)ᵀ`.
-#[derive(Debug, Default)]
+/// result of a product computed as `outᵀ = op(b)ᵀ·op(a)ᵀ`; and the plans of the last
+/// [`PLAN_CACHE`] distinct small products.
+#[derive(Debug)]
 pub struct Scratch<T> {
     a: Vec<T>,
     b: Vec<T>,
     out: Vec<T>,
+    plans: PlanCache,
+}
+
+impl<T> Scratch<T> {
+    const fn new() -> Self {
+        Self { a: Vec::new(), b: Vec::new(), out: Vec::new(), plans: PlanCache::new() }
+    }
+}
+
+/// Distinct small products whose [`Plan`] each thread remembers: a training step of a
+/// three-layer network has 8 products, times two batch sizes (full and last).
+const PLAN_CACHE: usize = 16;
+
+/// A product's shape, transposes and whether `out` is read.
+type PlanKey = (usize, usize, usize, u8);
+
+/// The plans of the last [`PLAN_CACHE`] distinct products, replaced round-robin: evaluating
+/// the cost model costs about as much as a tiny product's `gemm_tr` (it showed up at 10% of an
+/// SGD step), a lookup a few comparisons.
+#[derive(Debug)]
+struct PlanCache {
+    entries: [(PlanKey, Plan); PLAN_CACHE],
+    next: usize,
+}
+
+impl PlanCache {
+    const fn new() -> Self {
+        // `u8::MAX` matches no key: the flags use three bits.
+        const EMPTY: (PlanKey, Plan) = ((0, 0, 0, u8::MAX), Plan { dot: false, transposed: false });
+        Self { entries: [EMPTY; PLAN_CACHE], next: 0 }
+    }
+
+    fn plan(
+        &mut self,
+        (m, n, k): (usize, usize, usize),
+        ta: Trans,
+        tb: Trans,
+        out_unread: bool,
+    ) -> Plan {
+        let flags = u8::from(ta == Trans::Yes)
+            | u8::from(tb == Trans::Yes) << 1
+            | u8::from(out_unread) << 2;
+        let key = (m, n, k, flags);
+        if let Some(&(_, plan)) = self.entries.iter().find(|(k, _)| *k == key) {
+            return plan;
+        }
+        let plan = Plan::choose((m, n, k), ta, tb, out_unread);
+        self.entries[self.next] = (key, plan);
+        self.next = (self.next + 1) % PLAN_CACHE;
+        plan
+    }
 }
 
 /// The scalars the nalgebra backend computes with, each with its own per-thread [`Scratch`].
@@ -65,7 +117,7 @@ macro_rules! impl_element {
     ($t:ty, $key:ident) => {
         thread_local! {
             static $key: RefCell<Scratch<$t>> =
-                const { RefCell::new(Scratch { a: Vec::new(), b: Vec::new(), out: Vec::new() }) };
+                const { RefCell::new(Scratch::new()) };
         }
 
         impl Element for $t {
@@ -140,9 +192,9 @@ pub fn gemm_small<T: Element>(
     beta: T,
     (m, n, k): (usize, usize, usize),
 ) {
-    let plan = Plan::choose((m, n, k), ta, tb, beta == T::zero());
     T::with_scratch(|scratch| {
-        let Scratch { a: sa, b: sb, out: so } = scratch;
+        let Scratch { a: sa, b: sb, out: so, plans } = scratch;
+        let plan = plans.plan((m, n, k), ta, tb, beta == T::zero());
         if !plan.transposed {
             let out = DMatrixViewMut::from_slice(out.as_mut_slice(), m, n);
             return run_form(out, plan.dot, alpha, (a, ta), (b, tb), beta, (sa, sb));
@@ -396,6 +448,23 @@ mod tests {
         }
         // The buffer grew to the largest matrix (70 × 33) and stayed there.
         assert_eq!(buf.len(), 70 * 33);
+    }
+
+    #[test]
+    fn the_plan_cache_returns_what_the_model_chooses() {
+        let mut cache = PlanCache::new();
+        let (no, yes) = (Trans::No, Trans::Yes);
+        // More distinct products than entries, each asked twice (a miss, then a hit or a
+        // recomputation after eviction): always the model's answer.
+        for round in 0..2 {
+            for m in 1..=6 {
+                for (ta, tb, unread) in [(no, no, true), (yes, no, false), (no, yes, true)] {
+                    let shape = (m, 64, 7 - m);
+                    let want = Plan::choose(shape, ta, tb, unread);
+                    assert_eq!(cache.plan(shape, ta, tb, unread), want, "round {round} {shape:?}");
+                }
+            }
+        }
     }
 
     #[test]
