@@ -7,7 +7,8 @@
 //!   library's matrix type, with outputs the caller owns so that training allocates nothing
 //!   per step;
 //! - [`Optimizer`] and [`Schedule`]: the shapes of update rules and learning-rate decay;
-//! - [`Error`]: the one error type, and [`Result`].
+//! - [`Error`]: the one error type, and [`Result`];
+//! - [`fastmath`]: `exp` and `ln(1 + x)` over slices, vectorised for `f32`.
 //!
 //! | backend | crate | facade feature |
 //! |---|---|---|
@@ -37,6 +38,7 @@
 mod backend;
 pub mod elementwise;
 mod error;
+pub mod fastmath;
 mod optimizer;
 mod scalar;
 mod schedule;

@@ -67,10 +67,22 @@ pub trait Scalar:
     fn is_finite(self) -> bool;
     /// `self * a + b` with one rounding where the hardware has FMA.
     fn mul_add(self, a: Self, b: Self) -> Self;
+
+    /// `x[i] = e^{x[i]}` for every element: vectorised for `f32` (at most 1.07 ulp from the
+    /// exact value on `[-104, 0]`), libm's `exp` for `f64`. See [`crate::fastmath`].
+    fn exp_slice(x: &mut [Self]) {
+        x.iter_mut().for_each(|v| *v = v.exp());
+    }
+
+    /// `x[i] = ln(1 + x[i])` for every element: vectorised for `f32` (correctly rounded on
+    /// `[0, 1]`), libm's `log1p` for `f64`. See [`crate::fastmath`].
+    fn ln_1p_slice(x: &mut [Self]) {
+        x.iter_mut().for_each(|v| *v = v.ln_1p());
+    }
 }
 
 macro_rules! impl_scalar {
-    ($t:ident) => {
+    ($t:ident, $exp:path, $ln_1p:path) => {
         impl Scalar for $t {
             const ZERO: Self = 0.0;
             const ONE: Self = 1.0;
@@ -133,12 +145,20 @@ macro_rules! impl_scalar {
             fn mul_add(self, a: Self, b: Self) -> Self {
                 $t::mul_add(self, a, b)
             }
+            #[inline]
+            fn exp_slice(x: &mut [Self]) {
+                $exp(x);
+            }
+            #[inline]
+            fn ln_1p_slice(x: &mut [Self]) {
+                $ln_1p(x);
+            }
         }
     };
 }
 
-impl_scalar!(f32);
-impl_scalar!(f64);
+impl_scalar!(f32, crate::fastmath::exp_f32, crate::fastmath::ln_1p_f32);
+impl_scalar!(f64, crate::fastmath::exp_f64, crate::fastmath::ln_1p_f64);
 
 #[cfg(test)]
 mod tests {

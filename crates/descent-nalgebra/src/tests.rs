@@ -132,7 +132,9 @@ fn shapes_around_threshold() -> Vec<(usize, usize, usize)> {
 /// Shapes with one small and one or two large dimensions: the small path with transposed copies
 /// longer than a tile, both of its forms with `a` large, and the classic network's
 /// layers at batch 64.
-const LOPSIDED: [(usize, usize, usize); 15] = [
+const LOPSIDED: [(usize, usize, usize); 17] = [
+    (2, 64, 1),
+    (64, 2, 1),
     (1, 70, 45),
     (45, 70, 1),
     (70, 1, 45),

@@ -1,10 +1,58 @@
 //! Costs, accuracy and target encoding for each output kind, computed stably.
 
-use descent_core::{Backend, Error, Result, Scalar};
+use descent_core::{Backend, Error, Result, Scalar, check_shape};
 
 use crate::model::Output;
 
-/// The cost summed over the examples (columns), from the logits `z` and outputs `a`.
+/// The sigmoid output layer: `a = σ(z)`, and `softplus = ln(1 + e^{-|z|})` for the cost.
+///
+/// `e^{-|z|}` is computed once, for a whole batch at a time ([`Scalar::exp_slice`], vectorised
+/// for `f32`), and serves both: `σ(z) = 1 / (1 + e^{-z})` for `z ≥ 0` and `e^{z} / (1 + e^{z})`
+/// below, which never overflows and equals [`descent_core::sigmoid`] bit for bit when the
+/// exponential does (always in `f64`); then `ln(1 + e^{-|z|})` in place
+/// ([`Scalar::ln_1p_slice`]). `softplus` is `z`'s elements in column-major order.
+///
+/// # Errors
+/// [`Error::ShapeMismatch`] when `a` and `z` differ in shape.
+pub(crate) fn sigmoid_output<T: Scalar, B: Backend<T>>(
+    a: &mut B::Matrix,
+    z: &B::Matrix,
+    softplus: &mut [T],
+) -> Result<()> {
+    let (rows, cols) = B::shape(z);
+    check_shape("sigmoid", (rows, cols), B::shape(a))?;
+    check_shape("sigmoid", (rows * cols, 1), (softplus.len(), 1))?;
+    if rows == 0 {
+        return Ok(());
+    }
+    let e = softplus;
+    match B::as_slice(z) {
+        Some(z) => e.iter_mut().zip(z).for_each(|(e, &z)| *e = -z.abs()),
+        None => {
+            for (j, e) in e.chunks_exact_mut(rows).enumerate() {
+                e.iter_mut().zip(B::col(z, j)).for_each(|(e, &z)| *e = -z.abs());
+            }
+        }
+    }
+    T::exp_slice(e);
+    let logistic = |z: T, e: T| if z >= T::ZERO { T::ONE / (T::ONE + e) } else { e / (T::ONE + e) };
+    match (B::as_slice(z), B::as_mut_slice(a)) {
+        (Some(z), Some(a)) => {
+            a.iter_mut().zip(z.iter().zip(&*e)).for_each(|(a, (&z, &e))| *a = logistic(z, e));
+        }
+        _ => {
+            for (j, e) in e.chunks_exact(rows).enumerate() {
+                let (z, a) = (B::col(z, j), B::col_mut(a, j));
+                a.iter_mut().zip(z.iter().zip(e)).for_each(|(a, (&z, &e))| *a = logistic(z, e));
+            }
+        }
+    }
+    T::ln_1p_slice(e);
+    Ok(())
+}
+
+/// The cost summed over the examples (columns), from the logits `z` and outputs `a` (and, for
+/// the sigmoid output, `softplus` as [`sigmoid_output`] left it).
 ///
 /// - sigmoid, binary cross-entropy: `max(z, 0) - z·y + ln(1 + e^{-|z|})` per example, which
 ///   equals `-y·ln(a) - (1-y)·ln(1-a)` without ever taking `ln(0)`;
@@ -14,6 +62,7 @@ pub(crate) fn sum<T: Scalar, B: Backend<T>>(
     output: Output,
     z: &B::Matrix,
     a: &B::Matrix,
+    softplus: &[T],
     y: &B::Matrix,
 ) -> T {
     let (rows, cols) = B::shape(z);
@@ -21,7 +70,10 @@ pub(crate) fn sum<T: Scalar, B: Backend<T>>(
     for j in 0..cols {
         let (z, a, y) = (B::col(z, j), B::col(a, j), B::col(y, j));
         total += match output {
-            Output::Sigmoid => z.iter().zip(y).map(|(&z, &y)| bce_with_logit(z, y)).sum(),
+            Output::Sigmoid => {
+                let sp = &softplus[j * rows..(j + 1) * rows];
+                z.iter().zip(y).zip(sp).map(|((&z, &y), &sp)| bce_from_softplus(z, y, sp)).sum()
+            }
             Output::Softmax => {
                 let max = z.iter().fold(T::from_f64(f64::NEG_INFINITY), |m, &x| m.max(x));
                 let lse = max + z.iter().map(|&x| (x - max).exp()).sum::<T>().ln();
@@ -35,10 +87,17 @@ pub(crate) fn sum<T: Scalar, B: Backend<T>>(
     total
 }
 
-/// `-y·ln(σ(z)) - (1-y)·ln(1-σ(z))` evaluated as `max(z,0) - z·y + ln(1 + e^{-|z|})`.
+/// `-y·ln(σ(z)) - (1-y)·ln(1-σ(z))` evaluated as `max(z,0) - z·y + softplus`, where
+/// `softplus = ln(1 + e^{-|z|})`.
 #[inline]
+pub(crate) fn bce_from_softplus<T: Scalar>(z: T, y: T, softplus: T) -> T {
+    z.max(T::ZERO) - z * y + softplus
+}
+
+/// [`bce_from_softplus`] with its `softplus` computed here, element by element.
+#[cfg(test)]
 pub(crate) fn bce_with_logit<T: Scalar>(z: T, y: T) -> T {
-    z.max(T::ZERO) - z * y + (-z.abs()).exp().ln_1p()
+    bce_from_softplus(z, y, (-z.abs()).exp().ln_1p())
 }
 
 /// Examples predicted correctly: sigmoid `a > 0.5` against `y > 0.5`; softmax arg-max of `a`
@@ -123,6 +182,54 @@ mod tests {
         assert!((bce_with_logit(800.0_f32, 0.0) - 800.0).abs() < 1e-3);
         // ln(1 + e^{-2}) + 2·(1 - 0) for z = -2, y = 0 is ln(1 + e^{-2}): 0.12692801104297263.
         assert!((bce_with_logit(-2.0_f64, 0.0) - 0.126_928_011_042_972_63).abs() < 1e-15);
+    }
+
+    /// Logits over the whole range: both signs, tiny, large, past exp's underflow, and zero.
+    const LOGITS: [f64; 11] = [-800.0, -40.0, -3.5, -0.25, -1e-9, 0.0, 1e-9, 0.7, 2.0, 40.0, 800.0];
+
+    fn sigmoid_output_of<T: Scalar, B: Backend<T>>(z: &[f64]) -> (Vec<T>, Vec<T>) {
+        let n = z.len();
+        let z: Vec<T> = z.iter().map(|&v| T::from_f64(v)).collect();
+        let z = B::from_col_major(1, n, &z).unwrap();
+        let mut a = B::zeros(1, n);
+        let mut softplus = vec![T::ZERO; n];
+        sigmoid_output::<T, B>(&mut a, &z, &mut softplus).unwrap();
+        (B::to_col_major(&a), softplus)
+    }
+
+    #[test]
+    fn sigmoid_output_is_the_scalar_sigmoid_and_softplus_bit_for_bit_in_f64() {
+        use descent_faer::Faer;
+        use descent_nalgebra::Nalgebra;
+        // nalgebra is contiguous, faer pads its columns: both walks.
+        for (a, softplus) in
+            [sigmoid_output_of::<f64, Nalgebra>(&LOGITS), sigmoid_output_of::<f64, Faer>(&LOGITS)]
+        {
+            for (i, &z) in LOGITS.iter().enumerate() {
+                assert_eq!(a[i].to_bits(), descent_core::sigmoid(z).to_bits(), "σ({z})");
+                let sp = (-z.abs()).exp().ln_1p();
+                assert_eq!(softplus[i].to_bits(), sp.to_bits(), "softplus({z})");
+                let y = if z > 0.0 { 0.0 } else { 1.0 };
+                assert_eq!(bce_from_softplus(z, y, softplus[i]), bce_with_logit(z, y));
+            }
+        }
+    }
+
+    #[test]
+    fn sigmoid_output_in_f32_is_within_two_ulp_of_the_exact_values() {
+        use descent_faer::Faer;
+        use descent_nalgebra::Nalgebra;
+        let (a, softplus) = sigmoid_output_of::<f32, Nalgebra>(&LOGITS);
+        assert_eq!((a.clone(), softplus.clone()), sigmoid_output_of::<f32, Faer>(&LOGITS));
+        for (i, &z) in LOGITS.iter().enumerate() {
+            // The f32 logit's exact sigmoid and softplus, in f64.
+            let z = f64::from(z as f32);
+            let (want_a, want_sp) = (1.0 / (1.0 + (-z).exp()), (-z.abs()).exp().ln_1p());
+            for (got, want) in [(a[i], want_a), (softplus[i], want_sp)] {
+                let ulp = f64::from(f32::EPSILON) * want.abs().max(f64::from(f32::MIN_POSITIVE));
+                assert!((f64::from(got) - want).abs() <= 2.0 * ulp, "z = {z}: {got} vs {want}");
+            }
+        }
     }
 
     #[test]

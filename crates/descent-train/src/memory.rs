@@ -61,12 +61,12 @@ impl MemoryNeeds {
             n_params = add(n_params, mul(u(w[1]), add(u(w[0]), 1)?)?)?;
         }
         let params = mul(n_params, size)?;
-        // Per example of a batch: input and target columns, then z, a, dz for every layer and
-        // da for the hidden ones (the `Workspace`).
+        // Per example of a batch: input and target columns, then z, a, dz for every layer,
+        // da for the hidden ones and the output's softplus (the `Workspace`).
         let outputs: u64 = layers[1..].iter().try_fold(0_u64, |acc, &w| add(acc, u(w)))?;
-        let hidden = outputs - u(layers[layers.len() - 1]);
-        let per_example =
-            add(add(u(layers[0]), u(layers[layers.len() - 1]))?, add(mul(3, outputs)?, hidden)?)?;
+        let n_out = u(layers[layers.len() - 1]);
+        let hidden = outputs - n_out;
+        let per_example = add(add(u(layers[0]), mul(2, n_out)?)?, add(mul(3, outputs)?, hidden)?)?;
         let full = u(batch_size.min(n_examples));
         let partial = if full == 0 { 0 } else { u(n_examples) % full };
         let batches = mul(mul(per_example, add(full, partial)?)?, size)?;
@@ -211,15 +211,15 @@ mod tests {
     #[test]
     fn the_course_network_by_hand() {
         // 2-5-2-1: 2·5+5 + 5·2+2 + 2·1+1 = 30 parameters; f64: 240 bytes.
-        // Per example: x 2 + y 1 + 3·(5+2+1) z/a/dz + (5+2) da = 34 values;
-        // 300 examples in batches of 64: 64 + 44 columns → 34·108·8 = 29 376 bytes.
+        // Per example: x 2 + y 1 + 3·(5+2+1) z/a/dz + (5+2) da + 1 softplus = 35 values;
+        // 300 examples in batches of 64: 64 + 44 columns → 35·108·8 = 30 240 bytes.
         // Data: 300·(2+1)·8 = 7200 bytes + 300 indices·8 = 2400.
         let needs = MemoryNeeds::for_training(&[2, 5, 2, 1], 300, 1, 64, 8, 2).unwrap();
         assert_eq!(
             needs,
-            MemoryNeeds { params: 240, grads: 240, optimizer: 480, batches: 29_376, data: 9_600 }
+            MemoryNeeds { params: 240, grads: 240, optimizer: 480, batches: 30_240, data: 9_600 }
         );
-        assert_eq!(needs.total().unwrap(), 240 + 240 + 480 + 29_376 + 9_600);
+        assert_eq!(needs.total().unwrap(), 240 + 240 + 480 + 30_240 + 9_600);
     }
 
     #[test]
@@ -227,7 +227,7 @@ mod tests {
         let needs =
             MemoryNeeds::for_training(&[784, 100_000, 100_000, 10], 60_000, 1, 256, 4, 2).unwrap();
         let err = needs.check(Some(8 << 30)).unwrap_err().to_string();
-        assert!(err.contains("training would need 151.4 GiB (162590040352 bytes)"), "{err}");
+        assert!(err.contains("training would need 151.4 GiB (162590054432 bytes)"), "{err}");
         assert!(err.contains("the memory limit is 8.0 GiB (8589934592 bytes)"), "{err}");
         assert!(
             MemoryNeeds::for_training(&[2, 5, 1], 300, 1, 64, 8, 2)

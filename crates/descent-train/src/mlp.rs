@@ -159,7 +159,7 @@ impl<T: Scalar, B: Backend<T>> Mlp<T, B> {
             match (l == last, self.hidden, self.output) {
                 (false, Activation::Relu, _) => B::relu(a, z)?,
                 (false, Activation::Tanh, _) => B::tanh(a, z)?,
-                (true, _, Output::Sigmoid) => B::sigmoid(a, z)?,
+                (true, _, Output::Sigmoid) => cost::sigmoid_output::<T, B>(a, z, &mut ws.softplus)?,
                 (true, _, Output::Softmax) => B::softmax_cols(a, z)?,
                 (true, _, Output::Linear) => B::copy(a, z)?,
             }
@@ -175,7 +175,7 @@ impl<T: Scalar, B: Backend<T>> Mlp<T, B> {
     /// [`Error::ShapeMismatch`] when `y` does not match the output.
     pub fn cost_sum(&self, ws: &Workspace<T, B>, y: &B::Matrix) -> Result<T> {
         check_shape("cost", B::shape(ws.output()), B::shape(y))?;
-        Ok(cost::sum::<T, B>(self.output, ws.logits(), ws.output(), y))
+        Ok(cost::sum::<T, B>(self.output, ws.logits(), ws.output(), &ws.softplus, y))
     }
 
     /// The number of examples of the last forward pass predicted correctly (0 for a linear

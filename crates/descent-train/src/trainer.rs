@@ -4,7 +4,7 @@ use std::ops::ControlFlow;
 
 use descent_core::{Backend, Error, Optimizer, Result, Scalar, Schedule};
 
-use crate::{Batches, DataSource, EpochProgress, Mlp, Workspace};
+use crate::{Batches, DataSource, EpochProgress, Mlp, Output, Workspace};
 
 /// Settings of a training run.
 #[derive(Debug, Clone, PartialEq)]
@@ -368,6 +368,10 @@ fn check_data<T: Scalar, B: Backend<T>>(
 
 /// Copies the examples `idx` into the batch buffers `x` (features) and `y` (encoded targets),
 /// through `target` (`n_targets` long). Allocates nothing.
+///
+/// A sigmoid or linear output whose width is the data's target width stores the targets as
+/// they are: they are read straight into `y`, and a sigmoid's label is checked to be 0 or 1
+/// there. Softmax labels go through [`Mlp::encode_target`] (one-hot).
 pub(crate) fn gather<T: Scalar, B: Backend<T>>(
     mlp: &Mlp<T, B>,
     data: &(impl DataSource<T> + ?Sized),
@@ -376,10 +380,58 @@ pub(crate) fn gather<T: Scalar, B: Backend<T>>(
     x: &mut B::Matrix,
     y: &mut B::Matrix,
 ) -> Result<()> {
+    let output = mlp.output();
+    let as_stored = output != Output::Softmax && target.len() == B::shape(y).0;
+    let sigmoid = output == Output::Sigmoid;
+    // Whether a sigmoid label is neither 0 nor 1, accumulated without a branch per example
+    // (the labels of a shuffled batch would mispredict half of them).
+    let mut not_a_label = false;
+    let mut n = 0;
     for (c, j) in idx.enumerate() {
         data.read_example(j, B::col_mut(x, c));
-        data.read_target(j, target);
-        mlp.encode_target(target, B::col_mut(y, c))?;
+        if as_stored {
+            let col = B::col_mut(y, c);
+            data.read_target(j, col);
+            not_a_label |= sigmoid & !((col[0] == T::ZERO) | (col[0] == T::ONE));
+        } else {
+            data.read_target(j, target);
+            mlp.encode_target(target, B::col_mut(y, c))?;
+        }
+        n = c + 1;
+    }
+    if not_a_label {
+        // `encode_target` names the first bad label in its error.
+        for c in 0..n {
+            target.copy_from_slice(B::col(y, c));
+            mlp.encode_target(target, B::col_mut(y, c))?;
+        }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use descent_nalgebra::Nalgebra;
+
+    use super::*;
+    use crate::{Dataset, MlpConfig};
+
+    #[test]
+    fn gather_reads_sigmoid_labels_as_stored_and_names_a_bad_one() {
+        let mlp = Mlp::<f64, Nalgebra>::new(&MlpConfig::course()).unwrap();
+        let features = vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
+        let good = Dataset::new(2, features.clone(), 1, vec![1.0, 0.0, 1.0]).unwrap();
+        let zeros = <Nalgebra as Backend<f64>>::zeros;
+        let (mut x, mut y) = (zeros(2, 2), zeros(1, 2));
+        let mut target = [0.0];
+        gather(&mlp, &good, [2, 1].into_iter(), &mut target, &mut x, &mut y).unwrap();
+        assert_eq!(x.as_slice(), &[5.0, 6.0, 3.0, 4.0]);
+        assert_eq!(y.as_slice(), &[1.0, 0.0]);
+        // The first label that is neither 0 nor 1 in the batch's order is named.
+        let bad = Dataset::new(2, features, 1, vec![1.0, 0.5, 2.0]).unwrap();
+        let (mut x, mut y) = (zeros(2, 3), zeros(1, 3));
+        let err = gather(&mlp, &bad, [0, 2, 1].into_iter(), &mut target, &mut x, &mut y);
+        let err = err.unwrap_err().to_string();
+        assert!(err.contains("needs labels 0 or 1, got 2"), "{err}");
+    }
 }

@@ -7,7 +7,8 @@ use descent_core::{Backend, Scalar};
 ///
 /// For layer `l` (0-based, `L` layers): `z[l]` and `a[l]` are `n_{l+1} × n` (pre-activation
 /// and activation; `a[L-1]` holds the network's output), `dz[l]` likewise, `da[l]` exists
-/// for the hidden layers only.
+/// for the hidden layers only. `softplus` is `ln(1 + e^{-|z|})` of the output logits, the
+/// stable part of the binary cross-entropy (sigmoid output only).
 #[derive(Debug, Clone)]
 pub struct Workspace<T: Scalar, B: Backend<T>> {
     pub(crate) n: usize,
@@ -15,6 +16,7 @@ pub struct Workspace<T: Scalar, B: Backend<T>> {
     pub(crate) a: Vec<B::Matrix>,
     pub(crate) dz: Vec<B::Matrix>,
     pub(crate) da: Vec<B::Matrix>,
+    pub(crate) softplus: Vec<T>,
 }
 
 impl<T: Scalar, B: Backend<T>> Workspace<T, B> {
@@ -29,6 +31,7 @@ impl<T: Scalar, B: Backend<T>> Workspace<T, B> {
             a: alloc(hidden_and_out),
             dz: alloc(hidden_and_out),
             da: alloc(&hidden_and_out[..hidden_and_out.len() - 1]),
+            softplus: vec![T::ZERO; layers[layers.len() - 1] * n],
         }
     }
 
