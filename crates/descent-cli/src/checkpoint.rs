@@ -20,7 +20,7 @@ use descent_io::{Checkpoint, DataFingerprint, Dtype, TrainingSettings};
 
 use crate::Failure;
 use crate::args::{DtypeArg, TrainArgs};
-use crate::plan::Plan;
+use crate::plan::{Examples, Plan};
 use crate::progress::Progress;
 use crate::report::Validation;
 
@@ -291,7 +291,7 @@ pub fn check_flags(plan: &Plan, args: &TrainArgs) -> anyhow::Result<()> {
         DtypeArg::F32 => 4,
         DtypeArg::F64 => 8,
     };
-    let needs = MemoryNeeds::for_training(
+    let mut needs = MemoryNeeds::for_training(
         &plan.mlp.layers,
         plan.data.n_examples(),
         plan.data.n_targets(),
@@ -299,6 +299,11 @@ pub fn check_flags(plan: &Plan, args: &TrainArgs) -> anyhow::Result<()> {
         scalar_bytes,
         plan.optimizer.state_buffers(),
     )?;
+    if let Examples::Mapped(_) = plan.data {
+        // The features and labels stay in the files' mappings: only the permutation, one
+        // `u32` per example, grows with the data.
+        needs.data = 4 * plan.data.n_examples() as u64;
+    }
     let what = if limit.is_some() { "--max-memory" } else { "--layers and --batch-size" };
     needs.check(limit).context(what)?;
     Ok(())
