@@ -42,8 +42,9 @@ pub struct ReliabilityArgs {
 }
 
 /// Flags that are not settings of the run: never stored, never taken from a checkpoint.
-const NOT_STORED: [&str; 9] = [
+const NOT_STORED: [&str; 10] = [
     "epochs",
+    "prefetch",
     "init",
     "save",
     "plot",
@@ -343,6 +344,7 @@ pub fn fit<T: Scalar, B: Backend<T>>(
     }
     let config = TrainConfig {
         record_batch_costs: plan.train.record_batch_costs,
+        prefetch: plan.train.prefetch,
         ..training.train_config(0)
     };
     let optimizer =

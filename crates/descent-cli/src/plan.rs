@@ -10,7 +10,7 @@ use descent::train::{Activation, DataSource, Dataset, Init, Mlp, MlpConfig, Outp
 use descent::{Backend, Scalar};
 use descent_io::{Parameters, Standardization};
 
-use crate::args::{DecayArg, DtypeArg, HiddenArg, OutputArg, TrainArgs};
+use crate::args::{DecayArg, DtypeArg, HiddenArg, OnOff, OutputArg, TrainArgs};
 use crate::data;
 use crate::flags::{check_flags, optimizer_config, parse_layers};
 use crate::memory;
@@ -176,6 +176,8 @@ impl Plan {
             seed: args.seed,
             clip_norm: args.clip_norm,
             record_batch_costs: args.plot.is_some(),
+            // `None`: as the source prefers, on for memory-mapped files.
+            prefetch: args.prefetch.map(|p| p == OnOff::On),
         };
         train.validate().context("training settings")?;
         let scalar_bytes = match args.dtype {

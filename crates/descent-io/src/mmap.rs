@@ -158,6 +158,11 @@ impl<T: Scalar> DataSource<T> for MmapDataset {
     fn read_target(&self, j: usize, out: &mut [T]) {
         out[0] = self.labels.as_ref().map_or(T::ZERO, |l| T::from_f64(l.value(j)));
     }
+
+    /// Reading a batch from the file may wait for the disk: gather it on a second thread.
+    fn prefers_prefetch(&self) -> bool {
+        true
+    }
 }
 
 /// Maps a features file and checks it: float32 or float64, shape (examples, features), neither

@@ -30,6 +30,14 @@ pub trait DataSource<T: Scalar>: Sync {
     /// Copies the target values of example `j` into `out` (`n_targets` long).
     fn read_target(&self, j: usize, out: &mut [T]);
 
+    /// Whether training should gather the next batch on a second thread while the current one
+    /// trains, when [`TrainConfig::prefetch`](crate::TrainConfig::prefetch) leaves it to the
+    /// source: `true` where reading an example is slow (a memory-mapped file), `false` (the
+    /// default) where it is a copy in memory.
+    fn prefers_prefetch(&self) -> bool {
+        false
+    }
+
     /// The number of classes `K` when every target is a single integer in `0..K` with `K ≥ 2`
     /// (one pass over the targets).
     fn n_classes(&self) -> Option<usize> {
@@ -178,6 +186,10 @@ impl<T: Scalar, S: DataSource<T> + ?Sized> DataSource<T> for Standardized<'_, S>
 
     fn read_target(&self, j: usize, out: &mut [T]) {
         self.source.read_target(j, out);
+    }
+
+    fn prefers_prefetch(&self) -> bool {
+        self.source.prefers_prefetch()
     }
 
     fn n_classes(&self) -> Option<usize> {
