@@ -34,8 +34,9 @@ pub struct Mapped {
 }
 
 impl Mapped {
-    /// Maps `--data` and `--labels` and makes the streaming pass (which also finds any NaN or
-    /// infinite feature).
+    /// Maps `--data` and `--labels` and makes the streaming pass, with `--standardize` or
+    /// not: it is what rejects a NaN or infinite feature (naming the file, row and column),
+    /// since `MmapDataset::open` reads no feature.
     pub fn open(args: &DataArgs) -> anyhow::Result<Self> {
         let labels = args.labels.as_deref().context("--labels: needed with .npy data")?;
         let data = MmapDataset::open(&args.data, labels).context("--data")?;
