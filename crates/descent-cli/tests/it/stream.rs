@@ -76,6 +76,20 @@ fn gen_writes_the_built_in_data_and_streamed_training_equals_in_memory_training(
     for (name, t) in &a {
         assert_eq!(t.values, b[name].values, "tensor {name}");
     }
+    // Prefetching (on by default for mapped files) changes nothing: off, and on for the CSV.
+    for (data, labels, prefetch) in [(&x, Some(&y), "off"), (&csv, None, "on")] {
+        let path = dir.file(&format!("prefetch-{prefetch}.safetensors"));
+        let mut args = vec!["train", "--data", data, "--save", &path, "--prefetch", prefetch];
+        if let Some(labels) = labels {
+            args.extend(["--labels", labels.as_str()]);
+        }
+        args.extend(flags);
+        ok(&args);
+        let (c, _) = read_safetensors(std::path::Path::new(&path));
+        for (name, t) in &a {
+            assert_eq!(t.values, c[name].values, "--prefetch {prefetch}: tensor {name}");
+        }
+    }
     // `eval` on the mapped files scores as on the CSV file (the model's standardization applied).
     let from_npy = ok(&["eval", "--model", &from_file, "--data", &x, "--labels", &y, "--json"]);
     let from_text = ok(&["eval", "--model", &from_file, "--data", &csv, "--json"]);
