@@ -1,6 +1,6 @@
 //! `cargo xtask stream-bench` and `cargo xtask stream-test`: training from memory-mapped
 //! files. The benchmark's table (examples/s from a mapped file, warm and cold page cache,
-//! against the same data in memory) goes into its own section of `BENCHMARKS.md`, which
+//! against the same data in memory, each with and without prefetching) goes into its own section of `BENCHMARKS.md`, which
 //! `cargo xtask bench` also writes.
 
 use std::fs;
@@ -58,7 +58,8 @@ fn with_section(old: &str, table: &str) -> String {
     let section = format!(
         "{HEADING}\n\nExamples per second of `descent-benches`' `stream-bench` (`cargo xtask \
          stream-bench`): training from a `.npy` file memory-mapped with `descent_io::MmapDataset` \
-         against the same data in a `Dataset`.\n\n{}\n",
+         against the same data in a `Dataset`, with the next batch gathered on a second thread \
+         (`TrainConfig::prefetch`) or not.\n\n{}\n",
         table.trim_end()
     );
     let Some(start) = old.find(HEADING) else {

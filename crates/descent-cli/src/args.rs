@@ -226,6 +226,10 @@ pub struct TrainArgs {
     /// Threads for the dense math (default: all cores); set before the first GEMM.
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Gather the next mini-batch on a second thread while the current one trains (the same
+    /// model either way) [default: on for memory-mapped .npy data, off for data in memory].
+    #[arg(long, value_enum, value_name = "on|off")]
+    pub prefetch: Option<OnOff>,
     /// Start from the parameters W1..WL, b1..bL of this safetensors file (f32 or f64,
     /// converted to --dtype) instead of random ones [default: He initialization from --seed].
     #[arg(long, value_name = "PATH")]
@@ -258,6 +262,15 @@ pub struct TrainArgs {
     /// --resume, --checkpoint-every, --max-memory.
     #[command(flatten)]
     pub reliability: crate::checkpoint::ReliabilityArgs,
+}
+
+/// A switch given as `on` or `off` (`--prefetch`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnOff {
+    /// Enabled.
+    On,
+    /// Disabled.
+    Off,
 }
 
 /// `--activation`.

@@ -20,7 +20,7 @@ use descent_io::{Checkpoint, DataFingerprint, Dtype, TrainingSettings};
 
 use crate::Failure;
 use crate::args::{DtypeArg, TrainArgs};
-use crate::plan::Plan;
+use crate::plan::{Examples, Plan};
 use crate::progress::Progress;
 use crate::report::Validation;
 
@@ -42,8 +42,9 @@ pub struct ReliabilityArgs {
 }
 
 /// Flags that are not settings of the run: never stored, never taken from a checkpoint.
-const NOT_STORED: [&str; 9] = [
+const NOT_STORED: [&str; 10] = [
     "epochs",
+    "prefetch",
     "init",
     "save",
     "plot",
@@ -291,7 +292,7 @@ pub fn check_flags(plan: &Plan, args: &TrainArgs) -> anyhow::Result<()> {
         DtypeArg::F32 => 4,
         DtypeArg::F64 => 8,
     };
-    let needs = MemoryNeeds::for_training(
+    let mut needs = MemoryNeeds::for_training(
         &plan.mlp.layers,
         plan.data.n_examples(),
         plan.data.n_targets(),
@@ -299,6 +300,11 @@ pub fn check_flags(plan: &Plan, args: &TrainArgs) -> anyhow::Result<()> {
         scalar_bytes,
         plan.optimizer.state_buffers(),
     )?;
+    if let Examples::Mapped(_) = plan.data {
+        // The features and labels stay in the files' mappings: only the permutation, one
+        // `u32` per example, grows with the data.
+        needs.data = 4 * plan.data.n_examples() as u64;
+    }
     let what = if limit.is_some() { "--max-memory" } else { "--layers and --batch-size" };
     needs.check(limit).context(what)?;
     Ok(())
@@ -338,6 +344,7 @@ pub fn fit<T: Scalar, B: Backend<T>>(
     }
     let config = TrainConfig {
         record_batch_costs: plan.train.record_batch_costs,
+        prefetch: plan.train.prefetch,
         ..training.train_config(0)
     };
     let optimizer =

@@ -86,7 +86,7 @@ fn compare<T: Scalar, B: Backend<T>>(
     optimizers: &[OptimizerConfig],
     plot_path: &Path,
 ) -> Result<(), Failure> {
-    let data = plan.data.cast::<T>();
+    let data = plan.data.in_memory("compare").map_err(Failure::Input)?.cast::<T>();
     let boundary_grid = grid_for(&data, plan.mlp.output);
     let mut results = Vec::with_capacity(optimizers.len());
     for optimizer in optimizers {

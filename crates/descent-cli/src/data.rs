@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use anyhow::{Context, anyhow};
-use descent::train::{Batches, Dataset, Output, datasets};
+use descent::train::{Batches, DataSource, Dataset, Output, datasets};
 use descent_io::Standardization;
 
 use crate::args::DataArgs;
@@ -103,10 +103,11 @@ fn check_exists(data: &str) -> anyhow::Result<&Path> {
 }
 
 /// The output layer the labels call for, or the one `--output` asks for after checking that
-/// the labels fit it.
+/// the labels fit it. The labels are read through `data` one example at a time (from a
+/// memory-mapped file they are not copied).
 pub fn choose_output(
     requested: Option<Output>,
-    data: &Dataset<f64>,
+    data: &(impl DataSource<f64> + ?Sized),
     source: &Source,
 ) -> anyhow::Result<Output> {
     let n_classes = data.n_classes();
@@ -123,15 +124,32 @@ pub fn choose_output(
     }
 }
 
+/// The first example with a target value that `ok` refuses, and that value.
+fn first_bad_target(
+    data: &(impl DataSource<f64> + ?Sized),
+    ok: impl Fn(f64) -> bool,
+) -> Option<(usize, f64)> {
+    let mut target = vec![0.0; data.n_targets()];
+    (0..data.n_examples()).find_map(|j| {
+        data.read_target(j, &mut target);
+        target.iter().find(|&&t| !ok(t)).map(|&t| (j, t))
+    })
+}
+
 /// Explains why the labels are not classes 0..K-1, naming the first label at fault.
-fn not_classes(data: &Dataset<f64>, source: &Source) -> anyhow::Error {
-    let targets = data.targets();
-    let bad = targets.iter().position(|&t| t < 0.0 || t.fract() != 0.0 || t > 1e6);
-    match bad {
-        Some(j) => anyhow!(
-            "{}: the label {} is not a class 0, 1, …, K-1; use --output linear for regression",
+fn not_classes(data: &(impl DataSource<f64> + ?Sized), source: &Source) -> anyhow::Error {
+    if data.n_targets() != 1 {
+        return anyhow!(
+            "--data {}: {} targets per example are not class labels; use --output linear for \
+             regression",
+            source.data,
+            data.n_targets()
+        );
+    }
+    match first_bad_target(data, |t| t >= 0.0 && t.fract() == 0.0 && t <= 1e6) {
+        Some((j, t)) => anyhow!(
+            "{}: the label {t} is not a class 0, 1, …, K-1; use --output linear for regression",
             source.label_place(j),
-            targets[j]
         ),
         None => anyhow!(
             "--data {}: every label is 0, a classifier needs at least two classes; \
@@ -141,9 +159,10 @@ fn not_classes(data: &Dataset<f64>, source: &Source) -> anyhow::Error {
     }
 }
 
-/// Checks that every label is one the model's output can be scored against.
+/// Checks that every label is one the model's output can be scored against (one pass over the
+/// labels through `data`).
 pub fn check_labels(
-    data: &Dataset<f64>,
+    data: &(impl DataSource<f64> + ?Sized),
     source: &Source,
     output: Output,
     n_out: usize,
@@ -162,15 +181,11 @@ pub fn check_labels(
         Output::Sigmoid => 2,
         Output::Softmax => n_out,
     };
-    let bad = data
-        .targets()
-        .iter()
-        .position(|&t| !(t >= 0.0 && t.fract() == 0.0 && t < n_classes as f64));
-    match bad {
-        Some(j) => Err(anyhow!(
-            "{}: the label {} is not one of the model's classes 0..{}",
+    let is_class = |t: f64| t >= 0.0 && t.fract() == 0.0 && t < n_classes as f64;
+    match first_bad_target(data, is_class) {
+        Some((j, t)) => Err(anyhow!(
+            "{}: the label {t} is not one of the model's classes 0..{}",
             source.label_place(j),
-            data.targets()[j],
             n_classes - 1
         )),
         None => Ok(()),

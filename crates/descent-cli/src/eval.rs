@@ -17,11 +17,10 @@ pub fn run(args: &EvalArgs) -> Result<(), Failure> {
         // The features stay on disk, memory-mapped.
         let mut mapped = crate::stream::Mapped::open(&args.data).map_err(Failure::Input)?;
         check_width(&model, mapped.n_features(), &args.data.data).map_err(Failure::Input)?;
-        let labels = mapped.labels_only().map_err(Failure::Input)?;
         let source = crate::stream::source(&args.data);
         let n_out = model.layers[model.layers.len() - 1];
-        data::check_labels(&labels, &source, model.output, n_out).map_err(Failure::Input)?;
-        drop(labels);
+        // The labels are read from the mapping: nothing is copied.
+        data::check_labels(&mapped.data, &source, model.output, n_out).map_err(Failure::Input)?;
         if let Some(s) = &model.standardize {
             mapped.apply(s);
         }

@@ -6,11 +6,11 @@ use std::path::Path;
 use anyhow::{Context, anyhow};
 use descent::train::optim::OptimizerConfig;
 use descent::train::schedule::ScheduleConfig;
-use descent::train::{Activation, Dataset, Init, Mlp, MlpConfig, Output, TrainConfig};
+use descent::train::{Activation, DataSource, Dataset, Init, Mlp, MlpConfig, Output, TrainConfig};
 use descent::{Backend, Scalar};
 use descent_io::{Parameters, Standardization};
 
-use crate::args::{DecayArg, DtypeArg, HiddenArg, OutputArg, TrainArgs};
+use crate::args::{DecayArg, DtypeArg, HiddenArg, OnOff, OutputArg, TrainArgs};
 use crate::data;
 use crate::flags::{check_flags, optimizer_config, parse_layers};
 use crate::memory;
@@ -20,8 +20,9 @@ const DEFAULT_HIDDEN: [usize; 2] = [5, 2];
 
 /// Everything validated from the flags before any training starts.
 pub struct Plan {
-    /// The training examples (standardized with `--standardize`).
-    pub data: Dataset<f64>,
+    /// The training examples: loaded (and standardized with `--standardize`), or
+    /// memory-mapped when `train` streams (`crate::stream::wanted`).
+    pub data: Examples,
     /// The held-out examples of `--validation` (standardized like `data`).
     pub validation: Option<Dataset<f64>>,
     /// The statistics of `--standardize`.
@@ -36,9 +37,46 @@ pub struct Plan {
     pub schedule: ScheduleConfig,
     /// Epochs, batches, seed.
     pub train: TrainConfig,
-    /// The memory-mapped features when `train` streams (`crate::stream::wanted`); `data` then
-    /// holds only the labels.
-    pub mapped: Option<crate::stream::Mapped>,
+}
+
+/// The examples a plan trains on.
+pub enum Examples {
+    /// Loaded in memory (standardized with `--standardize`).
+    Memory(Dataset<f64>),
+    /// Memory-mapped `.npy` files (standardized on the fly): neither the features nor the
+    /// labels are copied into memory.
+    Mapped(Box<crate::stream::Mapped>),
+}
+
+impl Examples {
+    /// The examples as a source: the label checks and the choice of output read the labels
+    /// through it, from memory or straight from the mapped file.
+    pub fn source(&self) -> &dyn DataSource<f64> {
+        match self {
+            Self::Memory(d) => d,
+            Self::Mapped(m) => &m.data,
+        }
+    }
+
+    /// The number of examples.
+    pub fn n_examples(&self) -> usize {
+        self.source().n_examples()
+    }
+
+    /// The number of target values per example.
+    pub fn n_targets(&self) -> usize {
+        self.source().n_targets()
+    }
+
+    /// The examples in memory, for what needs them all at once (`flag`: `--plot`, `compare`).
+    pub fn in_memory(&self, flag: &str) -> anyhow::Result<&Dataset<f64>> {
+        match self {
+            Self::Memory(d) => Ok(d),
+            Self::Mapped(_) => {
+                Err(anyhow!("{flag}: needs the examples in memory, not memory-mapped .npy files"))
+            }
+        }
+    }
 }
 
 impl Plan {
@@ -65,22 +103,25 @@ impl Plan {
             .map(|p| descent_io::load_parameters(p).context("--init"))
             .transpose()?;
 
-        let mut mapped = stream.then(|| crate::stream::Mapped::open(&args.data)).transpose()?;
-        let (all, source) = match &mapped {
-            Some(m) => (m.labels_only()?, crate::stream::source(&args.data)),
-            None => data::load(&args.data)?,
+        let (all, source) = if stream {
+            let mapped = crate::stream::Mapped::open(&args.data)?;
+            (Examples::Mapped(Box::new(mapped)), crate::stream::source(&args.data))
+        } else {
+            let (d, source) = data::load(&args.data)?;
+            (Examples::Memory(d), source)
         };
-        let n_in = mapped.as_ref().map_or(all.n_features(), crate::stream::Mapped::n_features);
+        let labels = all.source();
+        let n_in = labels.n_features();
         let requested = args.output.map(|o| match o {
             OutputArg::Sigmoid => Output::Sigmoid,
             OutputArg::Softmax => Output::Softmax,
             OutputArg::Linear => Output::Linear,
         });
-        let output = data::choose_output(requested, &all, &source)?;
+        let output = data::choose_output(requested, labels, &source)?;
         let n_out = match output {
             Output::Sigmoid => 1,
-            Output::Softmax => all.n_classes().unwrap_or(2).max(2),
-            Output::Linear => all.n_targets(),
+            Output::Softmax => labels.n_classes().unwrap_or(2).max(2),
+            Output::Linear => labels.n_targets(),
         };
         let layers = network_widths(args, hidden, init.as_ref(), n_in, n_out)?;
         let mlp = MlpConfig {
@@ -95,12 +136,15 @@ impl Plan {
         };
         mlp.validate().context("--layers")?;
 
-        let (train_data, validation) = match args.validation {
-            Some(f) => {
-                let (t, v) = data::split(&all, f, args.seed)?;
-                (t, Some(v))
+        let (train_data, validation) = match (args.validation, all) {
+            (Some(f), Examples::Memory(d)) => {
+                let (t, v) = data::split(&d, f, args.seed)?;
+                (Examples::Memory(t), Some(v))
             }
-            None => (all, None),
+            (Some(_), Examples::Mapped(_)) => {
+                return Err(anyhow!("--validation: needs the examples in memory"));
+            }
+            (None, all) => (all, None),
         };
         // A descent model given to --init keeps the input scaling it was trained with.
         let inherited = args
@@ -109,23 +153,21 @@ impl Plan {
             .and_then(|p| descent_io::load_model(p).ok())
             .and_then(|model| model.standardize);
         let standardize = inherited.or_else(|| {
-            args.standardize.then(|| match &mapped {
-                Some(m) => m.standardization(),
-                None => data::fit_standardization(&train_data),
+            args.standardize.then(|| match &train_data {
+                Examples::Mapped(m) => m.standardization(),
+                Examples::Memory(d) => data::fit_standardization(d),
             })
         });
-        let (train_data, validation) = match &standardize {
-            Some(s) if mapped.is_some() => {
-                if let Some(m) = mapped.as_mut() {
-                    m.apply(s);
-                }
-                (train_data, validation)
+        let (train_data, validation) = match (&standardize, train_data) {
+            (Some(s), Examples::Mapped(mut m)) => {
+                m.apply(s);
+                (Examples::Mapped(m), validation)
             }
-            Some(s) => (
-                data::standardize(&train_data, s)?,
+            (Some(s), Examples::Memory(d)) => (
+                Examples::Memory(data::standardize(&d, s)?),
                 validation.map(|v| data::standardize(&v, s)).transpose()?,
             ),
-            None => (train_data, validation),
+            (None, train_data) => (train_data, validation),
         };
         let train = TrainConfig {
             epochs: args.epochs,
@@ -134,6 +176,8 @@ impl Plan {
             seed: args.seed,
             clip_norm: args.clip_norm,
             record_batch_costs: args.plot.is_some(),
+            // `None`: as the source prefers, on for memory-mapped files.
+            prefetch: args.prefetch.map(|p| p == OnOff::On),
         };
         train.validate().context("training settings")?;
         let scalar_bytes = match args.dtype {
@@ -156,7 +200,6 @@ impl Plan {
             optimizer,
             schedule,
             train,
-            mapped,
         })
     }
 

@@ -110,7 +110,7 @@ pub fn plot_training<T: Scalar, B: Backend<T>>(
             batch_costs: Vec::new(),
         });
     }
-    let data = plan.data.cast::<T>();
+    let data = plan.data.in_memory("--plot")?.cast::<T>();
     let grid = grid_for(&data, plan.mlp.output);
     let mut boundaries = Vec::new();
     if let Some((g, _)) = &grid {

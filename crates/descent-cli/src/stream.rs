@@ -3,7 +3,7 @@
 //! from the file. (`descent predict --data X.npy` maps its features alone, see `predict.rs`.)
 
 use anyhow::Context;
-use descent::train::{DataSource, Dataset, FeatureStats, Standardized};
+use descent::train::{DataSource, FeatureStats, Standardized};
 use descent_io::{MmapDataset, Standardization};
 
 use crate::args::{DataArgs, TrainArgs};
@@ -34,8 +34,9 @@ pub struct Mapped {
 }
 
 impl Mapped {
-    /// Maps `--data` and `--labels` and makes the streaming pass (which also finds any NaN or
-    /// infinite feature).
+    /// Maps `--data` and `--labels` and makes the streaming pass, with `--standardize` or
+    /// not: it is what rejects a NaN or infinite feature (naming the file, row and column),
+    /// since `MmapDataset::open` reads no feature.
     pub fn open(args: &DataArgs) -> anyhow::Result<Self> {
         let labels = args.labels.as_deref().context("--labels: needed with .npy data")?;
         let data = MmapDataset::open(&args.data, labels).context("--data")?;
@@ -47,20 +48,6 @@ impl Mapped {
     /// The number of features.
     pub fn n_features(&self) -> usize {
         DataSource::<f64>::n_features(&self.data)
-    }
-
-    /// The labels as a data set of one dummy feature (all zero), for the label checks and the
-    /// choice of the output layer: 16 bytes per example, the features are not read.
-    pub fn labels_only(&self) -> anyhow::Result<Dataset<f64>> {
-        let m = DataSource::<f64>::n_examples(&self.data);
-        let mut y = [0.0];
-        let labels = (0..m)
-            .map(|j| {
-                self.data.read_target(j, &mut y);
-                y[0]
-            })
-            .collect();
-        Ok(Dataset::new(1, vec![0.0; m], 1, labels)?)
     }
 
     /// The statistics as the model file stores them (a constant feature has std 0, as

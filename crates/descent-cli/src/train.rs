@@ -9,7 +9,7 @@ use descent::{Backend, Scalar};
 use crate::Failure;
 use crate::checkpoint::{self, Resolved};
 use crate::flags::descent_threads;
-use crate::plan::Plan;
+use crate::plan::{Examples, Plan};
 use crate::progress::Progress;
 use crate::report::{self, Validation};
 
@@ -35,11 +35,11 @@ pub struct Outcome {
 }
 
 fn train<T: Scalar, B: Backend<T>>(plan: &Plan, resolved: &Resolved) -> Result<(), Failure> {
-    match &plan.mapped {
-        Some(m) => {
+    match &plan.data {
+        Examples::Mapped(m) => {
             m.with_source(|data| train_on::<T, B>(plan, resolved, data)).map_err(Failure::Input)?
         }
-        None => train_on::<T, B>(plan, resolved, &plan.data.cast::<T>()),
+        Examples::Memory(d) => train_on::<T, B>(plan, resolved, &d.cast::<T>()),
     }
 }
 

@@ -26,8 +26,16 @@ use crate::npy::{Dtype, MAGIC, data_offset, shape_str};
 /// training type as each example is copied, exactly as [`load_npy_features`](crate::load_npy_features)
 /// converts them, so training from a `MmapDataset` gives the same parameters as training from
 /// the [`Dataset`](descent_train::Dataset) that [`load_npy_dataset`](crate::load_npy_dataset)
-/// reads from the same files. Non-finite features are found by
-/// [`FeatureStats::scan`](descent_train::FeatureStats::scan), a streaming pass.
+/// reads from the same files.
+///
+/// Non-finite features are not looked for on opening: that would read the whole file once
+/// more every time it is opened, and the caller usually makes a streaming pass anyway —
+/// [`FeatureStats::scan`](descent_train::FeatureStats::scan) computes the standardization
+/// statistics and rejects the first NaN or infinite value, naming its example and feature (row
+/// and column). The `descent` binary runs that pass on every mapped file before `train`,
+/// `eval` or `predict` uses it, with `--standardize` or not. Training from an unscanned file
+/// with a NaN feature fails with [`Error::Diverged`](descent_core::Error::Diverged) at the
+/// first batch holding it, never with a panic.
 ///
 /// [`open_features`](MmapDataset::open_features) maps a features file alone, for prediction.
 ///
@@ -157,6 +165,11 @@ impl<T: Scalar> DataSource<T> for MmapDataset {
 
     fn read_target(&self, j: usize, out: &mut [T]) {
         out[0] = self.labels.as_ref().map_or(T::ZERO, |l| T::from_f64(l.value(j)));
+    }
+
+    /// Reading a batch from the file may wait for the disk: gather it on a second thread.
+    fn prefers_prefetch(&self) -> bool {
+        true
     }
 }
 

@@ -91,7 +91,7 @@ fn for_each_chunk<T: Scalar, B: Backend<T>>(
                 Workspace::new(layers, n),
             )),
         };
-        gather(mlp, data, start..start + n, &mut target, x, y)?;
+        gather::<T, B>(mlp.output(), data, start..start + n, &mut target, x, y)?;
         mlp.forward(x, ws)?;
         f(ws, y)?;
     }

@@ -43,6 +43,7 @@ mod cost;
 mod data;
 pub mod datasets;
 mod evaluate;
+mod feed;
 pub mod memory;
 mod mlp;
 mod model;

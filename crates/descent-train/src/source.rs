@@ -30,6 +30,14 @@ pub trait DataSource<T: Scalar>: Sync {
     /// Copies the target values of example `j` into `out` (`n_targets` long).
     fn read_target(&self, j: usize, out: &mut [T]);
 
+    /// Whether training should gather the next batch on a second thread while the current one
+    /// trains, when [`TrainConfig::prefetch`](crate::TrainConfig::prefetch) leaves it to the
+    /// source: `true` where reading an example is slow (a memory-mapped file), `false` (the
+    /// default) where it is a copy in memory.
+    fn prefers_prefetch(&self) -> bool {
+        false
+    }
+
     /// The number of classes `K` when every target is a single integer in `0..K` with `K ≥ 2`
     /// (one pass over the targets).
     fn n_classes(&self) -> Option<usize> {
@@ -94,8 +102,8 @@ impl FeatureStats {
     /// was not checked when opened.
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`] (op `"data"`) naming the example and feature of the first
-    /// NaN or infinite value.
+    /// [`Error::InvalidArgument`] (op `"data"`) naming the example and feature (row and
+    /// column) of the first NaN or infinite value.
     pub fn scan<T: Scalar>(data: &(impl DataSource<T> + ?Sized)) -> Result<Self> {
         let n = data.n_features();
         let mut mean = vec![0.0_f64; n];
@@ -109,7 +117,10 @@ impl FeatureStats {
                 if !v.is_finite() {
                     return Err(Error::InvalidArgument {
                         op: "data",
-                        reason: format!("feature {f} of example {j} is {v}"),
+                        reason: format!(
+                            "feature {f} of example {j} is {v} (row {j}, column {f} of the \
+                             features, counting from 0)"
+                        ),
                     });
                 }
                 let delta = v - mean[f];
@@ -180,6 +191,10 @@ impl<T: Scalar, S: DataSource<T> + ?Sized> DataSource<T> for Standardized<'_, S>
         self.source.read_target(j, out);
     }
 
+    fn prefers_prefetch(&self) -> bool {
+        self.source.prefers_prefetch()
+    }
+
     fn n_classes(&self) -> Option<usize> {
         self.source.n_classes()
     }
@@ -230,6 +245,34 @@ mod tests {
         assert_eq!(Plain(three).n_classes(), Some(3));
         let reg = Dataset::new(1, vec![0.0; 2], 1, vec![0.5, 1.0]).unwrap();
         assert_eq!(Plain(reg).n_classes(), None);
+    }
+
+    #[test]
+    fn a_non_finite_feature_is_named_by_example_and_feature() {
+        // Example 1, feature 2 is infinite; example 2, feature 0 is NaN: the first one is named.
+        let mut x = vec![0.0; 9];
+        x[5] = f64::INFINITY;
+        x[6] = f64::NAN;
+        struct Raw(Vec<f64>);
+        impl DataSource<f64> for Raw {
+            fn n_examples(&self) -> usize {
+                3
+            }
+            fn n_features(&self) -> usize {
+                3
+            }
+            fn n_targets(&self) -> usize {
+                1
+            }
+            fn read_example(&self, j: usize, out: &mut [f64]) {
+                out.copy_from_slice(&self.0[3 * j..3 * j + 3]);
+            }
+            fn read_target(&self, _j: usize, out: &mut [f64]) {
+                out[0] = 0.0;
+            }
+        }
+        let err = FeatureStats::scan::<f64>(&Raw(x)).unwrap_err().to_string();
+        assert!(err.contains("feature 2 of example 1 is inf (row 1, column 2"), "{err}");
     }
 
     #[test]

@@ -4,6 +4,7 @@ use std::ops::ControlFlow;
 
 use descent_core::{Backend, Error, Optimizer, Result, Scalar, Schedule};
 
+use crate::feed::{self, Feed, Handoff};
 use crate::{Batches, DataSource, EpochProgress, Mlp, Output, Workspace};
 
 /// Settings of a training run.
@@ -21,6 +22,13 @@ pub struct TrainConfig {
     pub clip_norm: Option<f64>,
     /// Record every mini-batch's cost in [`History::batch_costs`]. Default `true`.
     pub record_batch_costs: bool,
+    /// Gather the next mini-batch on a second thread while the current one trains, so that
+    /// reading the data (from a memory-mapped file: page faults and conversion) overlaps the
+    /// step. The batches and the parameters are bit-identical either way. Default `None`: as
+    /// the source prefers ([`DataSource::prefers_prefetch`]: on for memory-mapped files, off
+    /// for a [`Dataset`](crate::Dataset) in memory, whose copy is cheaper than a hand-off
+    /// between threads).
+    pub prefetch: Option<bool>,
 }
 
 impl Default for TrainConfig {
@@ -32,6 +40,7 @@ impl Default for TrainConfig {
             seed: 1,
             clip_norm: None,
             record_batch_costs: true,
+            prefetch: None,
         }
     }
 }
@@ -139,23 +148,6 @@ impl<T: Scalar, B: Backend<T>> std::fmt::Debug for Trainer<T, B> {
     }
 }
 
-/// One batch size's buffers: the gathered examples, their encoded targets, and the caches.
-struct BatchBuffers<T: Scalar, B: Backend<T>> {
-    x: B::Matrix,
-    y: B::Matrix,
-    ws: Workspace<T, B>,
-}
-
-impl<T: Scalar, B: Backend<T>> BatchBuffers<T, B> {
-    fn new(layers: &[usize], n: usize) -> Self {
-        Self {
-            x: B::zeros(layers[0], n),
-            y: B::zeros(layers[layers.len() - 1], n),
-            ws: Workspace::new(layers, n),
-        }
-    }
-}
-
 impl<T: Scalar, B: Backend<T>> Trainer<T, B> {
     /// A trainer with these settings, update rule and learning-rate schedule.
     ///
@@ -236,23 +228,22 @@ impl<T: Scalar, B: Backend<T>> Trainer<T, B> {
         observer: &mut dyn Observer,
     ) -> Result<History> {
         check_data(mlp, data)?;
-        let mut target = vec![T::ZERO; data.n_targets()];
         let m = data.n_examples();
-        let mut batches =
+        let batches =
             Batches::new(m, self.config.batch_size, self.config.shuffle, self.config.seed)?;
+        let n_batches = batches.n_batches();
         let layers = mlp.layers().to_vec();
-        let mut full = BatchBuffers::<T, B>::new(&layers, batches.batch_size());
-        let mut partial = batches.remainder().map(|r| BatchBuffers::<T, B>::new(&layers, r));
-        let mut grads = mlp.zeros_like_params();
-        if self.progress.batches >= batches.n_batches() {
+        let mut ws = Caches {
+            full: Workspace::<T, B>::new(&layers, batches.batch_size()),
+            partial: batches.remainder().map(|r| Workspace::<T, B>::new(&layers, r)),
+        };
+        if self.progress.batches >= n_batches {
             return Err(Error::InvalidArgument {
                 op: "resume",
                 reason: format!(
-                    "the run stopped after batch {} of epoch {} but an epoch of this data has {} \
-                     batches",
-                    self.progress.batches,
-                    self.epochs_done,
-                    batches.n_batches()
+                    "the run stopped after batch {} of epoch {} but an epoch of this data has \
+                     {n_batches} batches",
+                    self.progress.batches, self.epochs_done,
                 ),
             });
         }
@@ -262,11 +253,47 @@ impl<T: Scalar, B: Backend<T>> Trainer<T, B> {
         let mut history = History {
             epochs: Vec::with_capacity(self.config.epochs),
             batch_costs: Vec::with_capacity(if self.config.record_batch_costs {
-                self.config.epochs.saturating_mul(batches.n_batches()).min(1 << 26)
+                self.config.epochs.saturating_mul(n_batches).min(1 << 26)
             } else {
                 0
             }),
         };
+        let start = self.epochs_done;
+        let plan = feed::Plan {
+            layers: &layers,
+            output: mlp.output(),
+            epochs: start..start + self.config.epochs,
+            skip: self.progress.batches,
+        };
+        if self.config.prefetch.unwrap_or_else(|| data.prefers_prefetch()) {
+            let handoff = Handoff::new(&batches, &layers);
+            std::thread::scope(|scope| {
+                let feed = Feed::prefetched(scope, data, batches, &plan, &handoff)?;
+                self.run_epochs(mlp, data, feed, &mut ws, n_batches, &mut history, observer)?;
+                Ok(history)
+            })
+        } else {
+            let feed = Feed::inline(batches, &plan, data.n_targets());
+            self.run_epochs(mlp, data, feed, &mut ws, n_batches, &mut history, observer)?;
+            Ok(history)
+        }
+    }
+
+    /// The epochs of [`fit`](Trainer::fit), from the batches `feed` gathers: per batch, forward
+    /// → cost → backward → (clip) → optimizer step. Returns early on an observer's stop.
+    #[allow(clippy::too_many_arguments)] // Private; `fit` is its one caller.
+    fn run_epochs(
+        &mut self,
+        mlp: &mut Mlp<T, B>,
+        data: &(impl DataSource<T> + ?Sized),
+        mut feed: Feed<'_, T, B>,
+        ws: &mut Caches<T, B>,
+        n_batches: usize,
+        history: &mut History,
+        observer: &mut dyn Observer,
+    ) -> Result<()> {
+        let m = data.n_examples();
+        let mut grads = mlp.zeros_like_params();
         let clip = self.config.clip_norm.map(T::from_f64);
         let start = self.epochs_done;
         for epoch in start..start + self.config.epochs {
@@ -277,24 +304,25 @@ impl<T: Scalar, B: Backend<T>> Trainer<T, B> {
                     reason: format!("learning rate of epoch {epoch} is {lr}"),
                 });
             }
-            batches.start_epoch(epoch);
+            feed.start_epoch(epoch);
             let skip = std::mem::take(&mut self.progress);
             let (mut cost_sum, mut correct) = (skip.cost_sum, skip.correct);
             let mut stop = false;
-            for (batch, idx) in batches.iter().enumerate().skip(skip.batches) {
-                let buf = match partial.as_mut() {
-                    Some(p) if idx.len() == p.ws.n_examples() => p,
-                    _ => &mut full,
+            for batch in skip.batches..n_batches {
+                let g = feed.next(data, batch)?;
+                let ws = match ws.partial.as_mut() {
+                    Some(p) if g.n == p.n_examples() => p,
+                    _ => &mut ws.full,
                 };
-                let idx_usize = idx.iter().map(|&j| j as usize);
-                gather(mlp, data, idx_usize, &mut target, &mut buf.x, &mut buf.y)?;
-                mlp.forward(&buf.x, &mut buf.ws)?;
-                let cost = mlp.cost_sum(&buf.ws, &buf.y)?;
+                mlp.forward(&g.x, ws)?;
+                let cost = mlp.cost_sum(ws, &g.y)?;
                 if !cost.is_finite() {
                     return Err(Error::Diverged { epoch, batch, what: "cost" });
                 }
-                correct += mlp.count_correct(&buf.ws, &buf.y)?;
-                mlp.backward(&buf.x, &buf.y, &mut buf.ws, &mut grads)?;
+                correct += mlp.count_correct(ws, &g.y)?;
+                mlp.backward(&g.x, &g.y, ws, &mut grads)?;
+                let n = g.n;
+                feed.recycle(g);
                 if let Some(max_norm) = clip {
                     crate::optim::clip_by_global_norm::<T, B>(&mut grads, max_norm)?;
                 }
@@ -306,7 +334,7 @@ impl<T: Scalar, B: Backend<T>> Trainer<T, B> {
                     return Err(Error::Diverged { epoch, batch, what: "parameter" });
                 }
                 cost_sum += cost.to_f64();
-                let batch_cost = cost.to_f64() / idx.len() as f64;
+                let batch_cost = cost.to_f64() / n as f64;
                 if self.config.record_batch_costs
                     && history.batch_costs.len() < history.batch_costs.capacity()
                 {
@@ -314,9 +342,9 @@ impl<T: Scalar, B: Backend<T>> Trainer<T, B> {
                 }
                 observer.on_batch(epoch, batch, batch_cost);
                 if observer.should_stop() {
-                    if batch + 1 < batches.n_batches() {
+                    if batch + 1 < n_batches {
                         self.progress = EpochProgress { batches: batch + 1, cost_sum, correct };
-                        return Ok(history);
+                        return Ok(());
                     }
                     stop = true;
                 }
@@ -333,8 +361,14 @@ impl<T: Scalar, B: Backend<T>> Trainer<T, B> {
                 break;
             }
         }
-        Ok(history)
+        Ok(())
     }
+}
+
+/// The forward/backward caches of the full and the partial batch size.
+struct Caches<T: Scalar, B: Backend<T>> {
+    full: Workspace<T, B>,
+    partial: Option<Workspace<T, B>>,
 }
 
 /// Checks, before training, that every example fits the network.
@@ -371,16 +405,16 @@ fn check_data<T: Scalar, B: Backend<T>>(
 ///
 /// A sigmoid or linear output whose width is the data's target width stores the targets as
 /// they are: they are read straight into `y`, and a sigmoid's label is checked to be 0 or 1
-/// there. Softmax labels go through [`Mlp::encode_target`] (one-hot).
+/// there. Softmax labels go through [`Mlp::encode_target`] (one-hot). Used by the training
+/// feed (inline or prefetching) and by evaluation.
 pub(crate) fn gather<T: Scalar, B: Backend<T>>(
-    mlp: &Mlp<T, B>,
+    output: Output,
     data: &(impl DataSource<T> + ?Sized),
     idx: impl Iterator<Item = usize>,
     target: &mut [T],
     x: &mut B::Matrix,
     y: &mut B::Matrix,
 ) -> Result<()> {
-    let output = mlp.output();
     let as_stored = output != Output::Softmax && target.len() == B::shape(y).0;
     let sigmoid = output == Output::Sigmoid;
     // Whether a sigmoid label is neither 0 nor 1, accumulated without a branch per example
@@ -395,7 +429,7 @@ pub(crate) fn gather<T: Scalar, B: Backend<T>>(
             not_a_label |= sigmoid & !((col[0] == T::ZERO) | (col[0] == T::ONE));
         } else {
             data.read_target(j, target);
-            mlp.encode_target(target, B::col_mut(y, c))?;
+            crate::cost::encode_target(output, target, B::col_mut(y, c))?;
         }
         n = c + 1;
     }
@@ -403,7 +437,7 @@ pub(crate) fn gather<T: Scalar, B: Backend<T>>(
         // `encode_target` names the first bad label in its error.
         for c in 0..n {
             target.copy_from_slice(B::col(y, c));
-            mlp.encode_target(target, B::col_mut(y, c))?;
+            crate::cost::encode_target(output, target, B::col_mut(y, c))?;
         }
     }
     Ok(())
@@ -424,13 +458,28 @@ mod tests {
         let zeros = <Nalgebra as Backend<f64>>::zeros;
         let (mut x, mut y) = (zeros(2, 2), zeros(1, 2));
         let mut target = [0.0];
-        gather(&mlp, &good, [2, 1].into_iter(), &mut target, &mut x, &mut y).unwrap();
+        gather::<f64, Nalgebra>(
+            mlp.output(),
+            &good,
+            [2, 1].into_iter(),
+            &mut target,
+            &mut x,
+            &mut y,
+        )
+        .unwrap();
         assert_eq!(x.as_slice(), &[5.0, 6.0, 3.0, 4.0]);
         assert_eq!(y.as_slice(), &[1.0, 0.0]);
         // The first label that is neither 0 nor 1 in the batch's order is named.
         let bad = Dataset::new(2, features, 1, vec![1.0, 0.5, 2.0]).unwrap();
         let (mut x, mut y) = (zeros(2, 3), zeros(1, 3));
-        let err = gather(&mlp, &bad, [0, 2, 1].into_iter(), &mut target, &mut x, &mut y);
+        let err = gather::<f64, Nalgebra>(
+            mlp.output(),
+            &bad,
+            [0, 2, 1].into_iter(),
+            &mut target,
+            &mut x,
+            &mut y,
+        );
         let err = err.unwrap_err().to_string();
         assert!(err.contains("needs labels 0 or 1, got 2"), "{err}");
     }

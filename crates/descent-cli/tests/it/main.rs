@@ -9,6 +9,7 @@ mod files;
 mod model_file;
 mod reliability;
 mod stream;
+mod stream_memory;
 
 use common::descent;
 

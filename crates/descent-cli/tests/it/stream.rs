@@ -76,6 +76,20 @@ fn gen_writes_the_built_in_data_and_streamed_training_equals_in_memory_training(
     for (name, t) in &a {
         assert_eq!(t.values, b[name].values, "tensor {name}");
     }
+    // Prefetching (on by default for mapped files) changes nothing: off, and on for the CSV.
+    for (data, labels, prefetch) in [(&x, Some(&y), "off"), (&csv, None, "on")] {
+        let path = dir.file(&format!("prefetch-{prefetch}.safetensors"));
+        let mut args = vec!["train", "--data", data, "--save", &path, "--prefetch", prefetch];
+        if let Some(labels) = labels {
+            args.extend(["--labels", labels.as_str()]);
+        }
+        args.extend(flags);
+        ok(&args);
+        let (c, _) = read_safetensors(std::path::Path::new(&path));
+        for (name, t) in &a {
+            assert_eq!(t.values, c[name].values, "--prefetch {prefetch}: tensor {name}");
+        }
+    }
     // `eval` on the mapped files scores as on the CSV file (the model's standardization applied).
     let from_npy = ok(&["eval", "--model", &from_file, "--data", &x, "--labels", &y, "--json"]);
     let from_text = ok(&["eval", "--model", &from_file, "--data", &csv, "--json"]);
@@ -133,4 +147,47 @@ fn gen_refuses_bad_settings() {
         &["gen", "--examples", "9", "--out", &missing, "--labels", &y],
         &["does not exist"],
     );
+}
+
+#[test]
+fn a_nan_or_infinite_feature_in_a_mapped_file_is_refused_naming_file_row_and_column() {
+    let dir = TempDir::new("stream-nan");
+    // 4 examples × 3 features, C order; then the same values in Fortran order.
+    let good: Vec<f64> = (0..12).map(|v| f64::from(v) / 4.0).collect();
+    let labels = dir.write("y.npy", crate::common::npy("|u1", "(4,)", &[0, 1, 0, 1]));
+    let bytes = |v: &[f64]| v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
+    let x = dir.write("x.npy", crate::common::npy("<f8", "(4, 3)", &bytes(&good)));
+    let model = dir.file("m.safetensors");
+    ok(&["train", "--data", &x, "--labels", &labels, "--epochs", "1", "--quiet", "--save", &model]);
+    let mut nan = good.clone();
+    nan[2 * 3 + 1] = f64::NAN; // example 2, feature 1
+    let nan = dir.write("nan.npy", crate::common::npy("<f8", "(4, 3)", &bytes(&nan)));
+    let mut inf = good.clone();
+    inf[3 * 3 + 2] = f64::NEG_INFINITY; // example 3, feature 2
+    let inf_f32: Vec<u8> = inf.iter().flat_map(|&x| (x as f32).to_le_bytes()).collect();
+    let inf = dir.write("inf.npy", crate::common::npy("<f4", "(4, 3)", &inf_f32));
+    // Fortran order: feature f of example j is element f * 4 + j; example 1, feature 0 is NaN.
+    let mut fortran: Vec<f64> = (0..12).map(|i| good[(i % 4) * 3 + i / 4]).collect();
+    fortran[1] = f64::NAN;
+    let mut fortran_bytes = crate::common::npy("<f8", "(4, 3)", &bytes(&fortran));
+    let at = fortran_bytes.windows(5).position(|w| w == b"False").unwrap();
+    fortran_bytes[at..at + 5].copy_from_slice(b"True ");
+    let fortran = dir.write("fortran.npy", fortran_bytes);
+    for (file, name, place) in [
+        (&nan, "nan.npy", ["row 2", "column 1", "NaN"]),
+        (&inf, "inf.npy", ["row 3", "column 2", "-inf"]),
+        (&fortran, "fortran.npy", ["row 1", "column 0", "NaN"]),
+    ] {
+        let runs: [Vec<&str>; 4] = [
+            vec!["train", "--data", file, "--labels", &labels, "--epochs", "1", "--quiet"],
+            vec!["train", "--data", file, "--labels", &labels, "--standardize", "--quiet"],
+            vec!["eval", "--model", &model, "--data", file, "--labels", &labels],
+            vec!["predict", "--model", &model, "--data", file],
+        ];
+        for args in runs {
+            let mut needles = vec![name];
+            needles.extend(place);
+            crate::common::fails_once(2, &args, &needles);
+        }
+    }
 }

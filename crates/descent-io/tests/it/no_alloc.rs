@@ -1,5 +1,7 @@
 //! Training from a memory-mapped file allocates nothing per step: gathering a batch copies
-//! straight from the mapping into the reused batch buffers.
+//! straight from the mapping into the reused batch buffers, on the training thread or on the
+//! prefetching one (this count is the training thread's; descent-train's `prefetch.rs` counts
+//! both threads).
 //!
 //! The ndarray backend is used on purpose: its GEMM (matrixmultiply, patched to keep its packing
 //! buffer per thread, vendor/README.md) runs in every product, so the count covers it too.
@@ -14,9 +16,13 @@ use descent_train::{
 
 use crate::alloc_track::allocations;
 
-fn allocations_of_fit(data: &(impl DataSource<f64> + ?Sized), epochs: usize) -> u64 {
+fn allocations_of_fit(
+    data: &(impl DataSource<f64> + ?Sized),
+    epochs: usize,
+    prefetch: Option<bool>,
+) -> u64 {
     let mut mlp = Mlp::<f64, Ndarray>::new(&MlpConfig::course()).unwrap();
-    let config = TrainConfig { epochs, ..TrainConfig::default() };
+    let config = TrainConfig { epochs, prefetch, ..TrainConfig::default() };
     let optimizer = OptimizerConfig::Adam(Default::default()).build::<f64, Ndarray>().unwrap();
     let schedule = ScheduleConfig::Constant.build(0.01).unwrap();
     let mut trainer = Trainer::new(config, optimizer, schedule).unwrap();
@@ -44,12 +50,21 @@ fn steps_from_a_mapped_file_allocate_nothing() {
     let sources: [(&str, &dyn DataSource<f64>); 3] =
         [("memory", &moons), ("file", &mapped), ("standardized file", &standardized)];
     // Warm-up: the test thread's GEMM packing buffer is allocated once.
-    allocations_of_fit(&moons, 1);
+    allocations_of_fit(&moons, 1, None);
+    // `None`: as the source prefers (prefetching from the file, not from memory).
     for (name, source) in sources {
-        let one = allocations_of_fit(source, 1);
-        let eleven = allocations_of_fit(source, 11);
-        println!("{name}: {one} allocations for 1 epoch, {eleven} for 11");
-        assert_eq!(eleven - one, 0, "{name}: 10 epochs (50 steps) allocated");
+        for prefetch in [None, Some(false), Some(true)] {
+            let one = allocations_of_fit(source, 1, prefetch);
+            let eleven = allocations_of_fit(source, 11, prefetch);
+            println!(
+                "{name}, prefetch {prefetch:?}: {one} allocations for 1 epoch, {eleven} for 11"
+            );
+            assert_eq!(
+                eleven - one,
+                0,
+                "{name}, prefetch {prefetch:?}: 10 epochs (50 steps) allocated"
+            );
+        }
     }
     drop(mapped);
     std::fs::remove_file(&x_path).unwrap();

@@ -1,7 +1,11 @@
-//! A global allocator that counts the allocations made by the current thread.
+//! A global allocator that counts the allocations made by the current thread, and by all
+//! threads together (for training that prefetches on a second thread).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+static ALL_THREADS: AtomicU64 = AtomicU64::new(0);
 
 thread_local! {
     static COUNT: Cell<u64> = const { Cell::new(0) };
@@ -16,6 +20,7 @@ pub struct Counting;
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         COUNT.with(|c| c.set(c.get() + 1));
+        ALL_THREADS.fetch_add(1, Ordering::Relaxed);
         // SAFETY: forwarded with the caller's layout.
         unsafe { System.alloc(layout) }
     }
@@ -27,6 +32,7 @@ unsafe impl GlobalAlloc for Counting {
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         COUNT.with(|c| c.set(c.get() + 1));
+        ALL_THREADS.fetch_add(1, Ordering::Relaxed);
         // SAFETY: forwarded unchanged.
         unsafe { System.realloc(ptr, layout, new_size) }
     }
@@ -35,4 +41,10 @@ unsafe impl GlobalAlloc for Counting {
 /// Allocations made by this thread so far.
 pub fn allocations() -> u64 {
     COUNT.with(Cell::get)
+}
+
+/// Allocations made by every thread of the process so far (other tests running in parallel
+/// included: count with it only in a process running one test).
+pub fn allocations_all_threads() -> u64 {
+    ALL_THREADS.load(Ordering::Relaxed)
 }

@@ -9,6 +9,7 @@ mod no_alloc;
 #[rustfmt::skip]
 mod numpy_fixture;
 mod numpy_reference;
+mod prefetch;
 mod reproducible;
 mod resume;
 
