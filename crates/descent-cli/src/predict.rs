@@ -4,16 +4,22 @@
 //!
 //! A `.npy` features file is not loaded: it is memory-mapped (`MmapDataset::open_features`),
 //! standardized on the fly with the model's statistics (`Standardized`) and read one chunk of
-//! examples at a time. Every other source (CSV, built-in data) is loaded in memory. Both paths
-//! standardize in `f64` and only then convert to the model's scalar type, so a `.npy` file and
-//! a CSV file of the same values give the same predictions.
+//! examples at a time, and each chunk's rows are written as soon as they are computed, so
+//! nothing grows with the data. Every other source (CSV, built-in data) is loaded in memory.
+//! Both paths standardize in `f64` and only then convert to the model's scalar type, so a
+//! `.npy` file and a CSV file of the same values give the same predictions. `--out` is written
+//! through a temporary file renamed over it at the end (`AtomicFile`): a failed run leaves an
+//! existing file as it was.
 
+use std::io::Write;
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use anyhow::Context;
-use descent::train::{DataSource, Dataset, FeatureStats, Output, Standardized, predict};
+use descent::train::{DataSource, Dataset, FeatureStats, Output, Standardized, predict_chunks};
 use descent::{Backend, Scalar};
-use descent_io::{MmapDataset, ModelFile};
+use descent_io::{AtomicFile, MmapDataset, ModelFile};
 
 use crate::Failure;
 use crate::args::PredictArgs;
@@ -27,7 +33,9 @@ pub fn run(args: &PredictArgs) -> Result<(), Failure> {
     check_output_folder("--out", args.out.as_deref()).map_err(Failure::Input)?;
     let model = load_model(&args.model).map_err(Failure::Input)?;
     let name = &args.data.data;
-    let csv = if !data::is_built_in(name) && descent_io::is_npy(std::path::Path::new(name)) {
+    let mut out = Destination::open(args.out.as_deref())?;
+    let w = &mut out.writer;
+    if !data::is_built_in(name) && descent_io::is_npy(std::path::Path::new(name)) {
         let mapped = MmapDataset::open_features(name).context("--data").map_err(Failure::Input)?;
         check_width(&model, DataSource::<f64>::n_features(&mapped), name)
             .map_err(Failure::Input)?;
@@ -41,9 +49,11 @@ pub fn run(args: &PredictArgs) -> Result<(), Failure> {
                 let source = Standardized::new::<f64>(&mapped, &stats)
                     .context("--model: the standardization does not fit the data")
                     .map_err(Failure::Input)?;
-                dispatch!(args.backend, dtype_arg(model.dtype), predictions(&model, &source))?
+                dispatch!(args.backend, dtype_arg(model.dtype), predictions(&model, &source, w))?
             }
-            None => dispatch!(args.backend, dtype_arg(model.dtype), predictions(&model, &mapped))?,
+            None => {
+                dispatch!(args.backend, dtype_arg(model.dtype), predictions(&model, &mapped, w))?
+            }
         }
     } else {
         let (n_features, mut x) =
@@ -56,23 +66,66 @@ pub fn run(args: &PredictArgs) -> Result<(), Failure> {
         let data = Dataset::new(n_features, x, 1, vec![0.0; m])
             .context("--data")
             .map_err(Failure::Input)?;
-        dispatch!(args.backend, dtype_arg(model.dtype), predictions(&model, &data))?
-    };
-    match &args.out {
-        Some(path) => {
-            descent_io::write_atomic(path, &csv).context("--out").map_err(Failure::Run)?
-        }
-        None => {
-            use std::io::Write;
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(&csv)
-                .and_then(|()| stdout.flush())
-                .context("writing to standard output")
-                .map_err(Failure::Run)?;
+        dispatch!(args.backend, dtype_arg(model.dtype), predictions(&model, &data, w))?
+    }
+    out.finish()
+}
+
+/// Where the CSV goes: `--out` through a temporary file renamed into place at the end, or
+/// standard output.
+enum Sink {
+    File(AtomicFile),
+    Stdout(std::io::BufWriter<std::io::StdoutLock<'static>>),
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Sink::File(f) => f.write(buf),
+            Sink::Stdout(s) => s.write(buf),
         }
     }
-    Ok(())
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Sink::File(f) => f.flush(),
+            Sink::Stdout(s) => s.flush(),
+        }
+    }
+}
+
+/// The CSV writer of `descent predict` and where it writes.
+struct Destination {
+    writer: csv::Writer<Sink>,
+    /// `--out`'s path, for error messages; `None` for standard output.
+    path: Option<PathBuf>,
+}
+
+impl Destination {
+    fn open(out: Option<&Path>) -> Result<Self, Failure> {
+        let sink = match out {
+            Some(path) => Sink::File(
+                AtomicFile::create(path)
+                    .with_context(|| format!("--out {}", path.display()))
+                    .map_err(Failure::Run)?,
+            ),
+            None => Sink::Stdout(std::io::BufWriter::new(std::io::stdout().lock())),
+        };
+        Ok(Self { writer: csv::Writer::from_writer(sink), path: out.map(Path::to_path_buf) })
+    }
+
+    /// Flushes the rows; for `--out`, renames the file into place.
+    fn finish(self) -> Result<(), Failure> {
+        let what = match &self.path {
+            Some(path) => format!("writing --out {}", path.display()),
+            None => "writing to standard output".to_owned(),
+        };
+        let sink = self.writer.into_inner().map_err(|e| anyhow::anyhow!("{what}: {}", e.error()));
+        match sink.map_err(Failure::Run)? {
+            Sink::File(f) => f.commit().context(what).map_err(Failure::Run),
+            Sink::Stdout(mut s) => s.flush().context(what).map_err(Failure::Run),
+        }
+    }
 }
 
 /// The network's inputs: the examples of an `f64` source (already standardized), converted to
@@ -111,55 +164,73 @@ impl<T: Scalar, S: DataSource<f64> + ?Sized> DataSource<T> for Inputs<'_, S> {
     }
 }
 
-/// The predictions as CSV bytes.
+/// Writes the predictions as CSV rows to `w`, one chunk of examples at a time.
 fn predictions<T: Scalar, B: Backend<T>>(
     model: &ModelFile,
     data: &(impl DataSource<f64> + ?Sized),
-) -> Result<Vec<u8>, Failure> {
+    w: &mut csv::Writer<Sink>,
+) -> Result<(), Failure> {
     let mlp = model.to_mlp::<T, B>().context("--model").map_err(Failure::Input)?;
     let n_out = model.layers[model.layers.len() - 1];
+    let output = model.output;
     let inputs = Inputs {
         source: data,
-        n_targets: if model.output == Output::Linear { n_out } else { 1 },
+        n_targets: if output == Output::Linear { n_out } else { 1 },
         scratch: Mutex::new(vec![0.0; data.n_features()]),
     };
-    let outputs = predict(&mlp, &inputs).map_err(|e| Failure::Run(e.into()))?;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let write = |w: &mut csv::Writer<Vec<u8>>, row: Vec<String>| {
-        w.write_record(row).context("writing the predictions").map_err(Failure::Run)
+    let header: Vec<String> = match output {
+        Output::Linear if n_out == 1 => vec!["value".into()],
+        Output::Linear => (1..=n_out).map(|k| format!("value{k}")).collect(),
+        _ => vec!["class".into(), "probability".into()],
     };
-    match model.output {
-        Output::Linear => {
-            let header = if n_out == 1 {
-                vec!["value".to_owned()]
-            } else {
-                (1..=n_out).map(|k| format!("value{k}")).collect()
-            };
-            write(&mut w, header)?;
+    let mut failed: Option<csv::Error> = None;
+    if write_row(w, &header, &mut failed).is_continue() {
+        let mut row = Vec::with_capacity(n_out.max(2));
+        predict_chunks(&mlp, &inputs, |outputs| {
             for col in outputs.chunks(n_out) {
-                write(&mut w, col.iter().map(|v| v.to_f64().to_string()).collect())?;
+                row.clear();
+                if output == Output::Linear {
+                    row.extend(col.iter().map(|v| v.to_f64().to_string()));
+                } else {
+                    let class = class_of(output, col);
+                    let p = match output {
+                        Output::Sigmoid if class == 0 => 1.0 - col[0].to_f64(),
+                        Output::Sigmoid => col[0].to_f64(),
+                        _ => col[class].to_f64(),
+                    };
+                    row.extend([class.to_string(), p.to_string()]);
+                }
+                write_row(w, &row, &mut failed)?;
             }
-        }
-        output => {
-            write(&mut w, vec!["class".into(), "probability".into()])?;
-            for col in outputs.chunks(n_out) {
-                let class = class_of(output, col);
-                let p = match output {
-                    Output::Sigmoid if class == 0 => 1.0 - col[0].to_f64(),
-                    Output::Sigmoid => col[0].to_f64(),
-                    _ => col[class].to_f64(),
-                };
-                write(&mut w, vec![class.to_string(), p.to_string()])?;
-            }
+            ControlFlow::Continue(())
+        })
+        .map_err(|e| Failure::Run(e.into()))?;
+    }
+    match failed {
+        Some(e) => Err(Failure::Run(anyhow::Error::new(e).context("writing the predictions"))),
+        None => Ok(()),
+    }
+}
+
+/// Writes one CSV row; on failure keeps the error in `failed` and breaks.
+fn write_row(
+    w: &mut csv::Writer<Sink>,
+    row: &[String],
+    failed: &mut Option<csv::Error>,
+) -> ControlFlow<()> {
+    match w.write_record(row) {
+        Ok(()) => ControlFlow::Continue(()),
+        Err(e) => {
+            *failed = Some(e);
+            ControlFlow::Break(())
         }
     }
-    w.into_inner().map_err(|e| Failure::Run(anyhow::anyhow!("writing the predictions: {e}")))
 }
 
 #[cfg(test)]
 mod tests {
     use descent::Ndarray;
-    use descent::train::{Activation, Init, Mlp, MlpConfig};
+    use descent::train::{Activation, Init, Mlp, MlpConfig, predict};
 
     use super::*;
 

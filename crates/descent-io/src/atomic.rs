@@ -1,7 +1,8 @@
-//! `write_atomic`: replace a file with new contents all at once, or not at all.
+//! `write_atomic` and [`AtomicFile`]: replace a file with new contents all at once, or not at
+//! all.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::Write;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -30,6 +31,115 @@ pub fn write_atomic(path: impl AsRef<Path>, bytes: &[u8]) -> Result<()> {
     let path = path.as_ref();
     let tmp = temp_path(path)?;
     write_via(path, &tmp, bytes)
+}
+
+/// A file written in pieces that replaces `path` only when [`commit`](AtomicFile::commit)ted:
+/// the bytes go (buffered) to a temporary file in the same folder, which `commit` flushes to
+/// disk and renames over `path`. Dropped without a commit, or after a failed write, it removes
+/// the temporary file and leaves `path` as it was — for outputs too large to hold in memory.
+///
+/// # Example
+/// ```
+/// use std::io::Write;
+///
+/// let path = std::env::temp_dir().join(format!("descent-io-doc-af-{}.csv", std::process::id()));
+/// let mut out = descent_io::AtomicFile::create(&path)?;
+/// writeln!(out, "class,probability")?;
+/// writeln!(out, "1,0.9")?;
+/// out.commit()?;
+/// assert_eq!(std::fs::read_to_string(&path)?, "class,probability\n1,0.9\n");
+/// # std::fs::remove_file(&path)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct AtomicFile {
+    path: PathBuf,
+    tmp: PathBuf,
+    /// `None` once committed (or while committing).
+    out: Option<BufWriter<File>>,
+}
+
+impl AtomicFile {
+    /// Creates the temporary file beside `path`.
+    ///
+    /// # Errors
+    /// [`IoError::MissingFolder`] when the folder of `path` does not exist; [`IoError::Io`]
+    /// when the temporary file cannot be created.
+    pub fn create(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let tmp = temp_path(path)?;
+        let file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+            .map_err(|e| IoError::io(&tmp, "create a temporary file", e))?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            tmp,
+            out: Some(BufWriter::with_capacity(1 << 20, file)),
+        })
+    }
+
+    /// The temporary file's path, for error messages about writes to it.
+    pub fn temp_path(&self) -> &Path {
+        &self.tmp
+    }
+
+    /// Flushes the file to disk and renames it over `path`.
+    ///
+    /// # Errors
+    /// [`IoError::Io`] when flushing or renaming fails (the temporary file is removed, `path`
+    /// is untouched).
+    pub fn commit(mut self) -> Result<()> {
+        let out = self.out.take().expect("an AtomicFile is committed once");
+        let res = (|| {
+            let file = out
+                .into_inner()
+                .map_err(|e| IoError::io(&self.tmp, "write the temporary file", e.into_error()))?;
+            file.sync_all().map_err(|e| IoError::io(&self.tmp, "flush the temporary file", e))?;
+            drop(file);
+            fs::rename(&self.tmp, &self.path)
+                .map_err(|e| IoError::io(&self.path, "replace the file", e))
+        })();
+        match res {
+            Ok(()) => {
+                sync_folder(&self.path);
+                Ok(())
+            }
+            Err(e) => {
+                let _ = fs::remove_file(&self.tmp);
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.out.as_mut().expect("an AtomicFile is not written after commit").write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.as_mut().expect("an AtomicFile is not written after commit").flush()
+    }
+}
+
+impl Drop for AtomicFile {
+    /// Removes the temporary file of a file that was not committed.
+    fn drop(&mut self) {
+        if self.out.take().is_some() {
+            let _ = fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// Flushes the folder of `path`, which makes a rename into it durable; a system that cannot
+/// open folders as files has nothing to flush.
+fn sync_folder(path: &Path) {
+    #[cfg(unix)]
+    if let Ok(dir) = File::open(folder_of(path)) {
+        let _ = dir.sync_all();
+    }
 }
 
 /// A temporary name beside `path`, unique within this process and among processes.
@@ -88,12 +198,7 @@ fn write_via(path: &Path, tmp: &Path, bytes: &[u8]) -> Result<()> {
     })();
     match res {
         Ok(()) => {
-            // Flushing the folder makes the rename itself durable; a system that cannot open
-            // folders as files has nothing to flush.
-            #[cfg(unix)]
-            if let Ok(dir) = File::open(folder_of(path)) {
-                let _ = dir.sync_all();
-            }
+            sync_folder(path);
             Ok(())
         }
         Err(e) => {
@@ -161,6 +266,26 @@ mod tests {
         let err = write_via(file.path(), tmp.path(), b"new").unwrap_err();
         assert!(matches!(err, IoError::Io { action: "create a temporary file", .. }), "{err}");
         assert_eq!(fs::read(file.path()).unwrap(), b"old");
+    }
+
+    #[test]
+    fn an_atomic_file_replaces_the_target_only_on_commit() {
+        let file = TempFile::with_bytes("csv", b"old");
+        let mut out = AtomicFile::create(file.path()).unwrap();
+        out.write_all(b"new ").unwrap();
+        out.write_all(b"contents").unwrap();
+        assert_eq!(fs::read(file.path()).unwrap(), b"old");
+        assert!(out.temp_path().exists());
+        out.commit().unwrap();
+        assert_eq!(fs::read(file.path()).unwrap(), b"new contents");
+        assert!(leftovers(&format!(".{}", name(&file))).is_empty());
+        // Dropped without a commit: the target keeps its contents, the temporary file goes.
+        let mut out = AtomicFile::create(file.path()).unwrap();
+        out.write_all(b"lost").unwrap();
+        let tmp = out.temp_path().to_path_buf();
+        drop(out);
+        assert_eq!(fs::read(file.path()).unwrap(), b"new contents");
+        assert!(!tmp.exists());
     }
 
     #[test]

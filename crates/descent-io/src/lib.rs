@@ -66,7 +66,7 @@ mod npy_write;
 #[cfg(test)]
 mod test_util;
 
-pub use atomic::write_atomic;
+pub use atomic::{AtomicFile, write_atomic};
 pub use checkpoint::{
     CHECKPOINT_VERSION, Checkpoint, DataFingerprint, TrainingSettings, load_checkpoint,
     save_checkpoint,

@@ -1,13 +1,12 @@
 //! `NpyWriter`: a `.npy` array written in pieces, for files larger than memory.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use ndarray_npy::npy::header::{Header, Layout};
 use py_literal::Value;
 
-use crate::atomic::temp_path;
+use crate::atomic::AtomicFile;
 use crate::error::{IoError, Result};
 use crate::model::Dtype;
 
@@ -34,8 +33,7 @@ use crate::model::Dtype;
 #[derive(Debug)]
 pub struct NpyWriter {
     path: PathBuf,
-    tmp: PathBuf,
-    out: Option<BufWriter<File>>,
+    out: AtomicFile,
     dtype: Dtype,
     remaining: usize,
 }
@@ -64,19 +62,8 @@ impl NpyWriter {
         let remaining =
             shape.iter().try_fold(1_usize, |acc, &d| acc.checked_mul(d)).ok_or_else(too_large)?;
         let header = header.to_bytes().map_err(|_| too_large())?;
-        let tmp = temp_path(path)?;
-        let file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-            .map_err(|e| IoError::io(&tmp, "create a temporary file", e))?;
-        let mut writer = Self {
-            path: path.to_path_buf(),
-            tmp,
-            out: Some(BufWriter::with_capacity(1 << 20, file)),
-            dtype,
-            remaining,
-        };
+        let mut writer =
+            Self { path: path.to_path_buf(), out: AtomicFile::create(path)?, dtype, remaining };
         writer.put(&header)?;
         Ok(writer)
     }
@@ -125,41 +112,20 @@ impl NpyWriter {
     /// # Errors
     /// [`IoError::Npy`] when values are missing; [`IoError::Io`] when flushing or renaming
     /// fails (the temporary file is removed, `path` is untouched).
-    pub fn finish(mut self) -> Result<()> {
+    pub fn finish(self) -> Result<()> {
         if self.remaining > 0 {
             return Err(IoError::Npy {
                 path: self.path.clone(),
                 reason: format!("{} values of the shape were never written", self.remaining),
             });
         }
-        let out = self.out.take().expect("a writer is finished once");
-        let res = (|| {
-            let file = out
-                .into_inner()
-                .map_err(|e| IoError::io(&self.tmp, "write the temporary file", e.into_error()))?;
-            file.sync_all().map_err(|e| IoError::io(&self.tmp, "flush the temporary file", e))?;
-            drop(file);
-            fs::rename(&self.tmp, &self.path)
-                .map_err(|e| IoError::io(&self.path, "replace the file", e))
-        })();
-        if res.is_err() {
-            let _ = fs::remove_file(&self.tmp);
-        }
-        res
+        self.out.commit()
     }
 
     fn put(&mut self, bytes: &[u8]) -> Result<()> {
-        let out = self.out.as_mut().expect("a writer is finished once");
-        out.write_all(bytes).map_err(|e| IoError::io(&self.tmp, "write the temporary file", e))
-    }
-}
-
-impl Drop for NpyWriter {
-    /// Removes the temporary file of a writer that was not finished (or failed).
-    fn drop(&mut self) {
-        if self.out.take().is_some() {
-            let _ = fs::remove_file(&self.tmp);
-        }
+        let out = &mut self.out;
+        out.write_all(bytes)
+            .map_err(|e| IoError::io(out.temp_path(), "write the temporary file", e))
     }
 }
 

@@ -1,5 +1,7 @@
 //! Full passes over a data set: cost and accuracy, and predictions.
 
+use std::ops::ControlFlow;
+
 use descent_core::{Backend, Result, Scalar};
 
 use crate::trainer::gather;
@@ -32,7 +34,7 @@ pub fn evaluate<T: Scalar, B: Backend<T>>(
     for_each_chunk(mlp, data, |ws, y| {
         cost += mlp.cost_sum(ws, y)?.to_f64();
         correct += mlp.count_correct(ws, y)?;
-        Ok(())
+        Ok(ControlFlow::Continue(()))
     })?;
     let m = data.n_examples();
     Ok(Evaluation {
@@ -51,20 +53,46 @@ pub fn predict<T: Scalar, B: Backend<T>>(
     data: &(impl DataSource<T> + ?Sized),
 ) -> Result<Vec<T>> {
     let mut res = Vec::with_capacity(data.n_examples() * mlp.layers()[mlp.layers().len() - 1]);
-    for_each_chunk(mlp, data, |ws, _| {
-        res.extend(B::to_col_major(ws.output()));
-        Ok(())
+    predict_chunks(mlp, data, |outputs| {
+        res.extend_from_slice(outputs);
+        ControlFlow::Continue(())
     })?;
     Ok(res)
+}
+
+/// The network's outputs chunk by chunk: `f` receives the outputs of up to [`EVAL_CHUNK`]
+/// consecutive examples, column-major (outputs, examples), in order, and may stop the pass
+/// with `ControlFlow::Break` (say, when writing them failed). Allocates the buffers of one
+/// chunk, whatever the size of the data — for predicting data sets larger than memory.
+///
+/// # Errors
+/// [`descent_core::Error::InvalidArgument`] when the data does not fit the network.
+pub fn predict_chunks<T: Scalar, B: Backend<T>>(
+    mlp: &Mlp<T, B>,
+    data: &(impl DataSource<T> + ?Sized),
+    mut f: impl FnMut(&[T]) -> ControlFlow<()>,
+) -> Result<()> {
+    let n_out = mlp.layers()[mlp.layers().len() - 1];
+    let mut outputs = Vec::with_capacity(n_out * EVAL_CHUNK.min(data.n_examples()));
+    for_each_chunk(mlp, data, |ws, _| {
+        let out = ws.output();
+        outputs.clear();
+        for c in 0..B::shape(out).1 {
+            outputs.extend_from_slice(B::col(out, c));
+        }
+        Ok(f(&outputs))
+    })
 }
 
 /// The features, encoded targets and caches of one chunk.
 type ChunkBuffers<T, B> = (<B as Backend<T>>::Matrix, <B as Backend<T>>::Matrix, Workspace<T, B>);
 
+/// Runs the forward pass over `data` in chunks of [`EVAL_CHUNK`] examples and hands each
+/// chunk's caches and encoded targets to `f`, which may stop the pass early.
 fn for_each_chunk<T: Scalar, B: Backend<T>>(
     mlp: &Mlp<T, B>,
     data: &(impl DataSource<T> + ?Sized),
-    mut f: impl FnMut(&Workspace<T, B>, &B::Matrix) -> Result<()>,
+    mut f: impl FnMut(&Workspace<T, B>, &B::Matrix) -> Result<ControlFlow<()>>,
 ) -> Result<()> {
     let layers = mlp.layers();
     if data.n_features() != layers[0] {
@@ -93,7 +121,9 @@ fn for_each_chunk<T: Scalar, B: Backend<T>>(
         };
         gather::<T, B>(mlp.output(), data, start..start + n, &mut target, x, y)?;
         mlp.forward(x, ws)?;
-        f(ws, y)?;
+        if f(ws, y)?.is_break() {
+            break;
+        }
     }
     Ok(())
 }

@@ -56,7 +56,7 @@ mod workspace;
 
 pub use batches::Batches;
 pub use data::Dataset;
-pub use evaluate::{EVAL_CHUNK, Evaluation, evaluate, predict};
+pub use evaluate::{EVAL_CHUNK, Evaluation, evaluate, predict, predict_chunks};
 pub use mlp::Mlp;
 pub use model::{Activation, Init, MlpConfig, Output};
 pub use resume::{EpochProgress, ResumeState, SavedOptimizer, SavedSlot};

@@ -1,4 +1,5 @@
-//! `descent train` and `descent eval` on memory-mapped `.npy` files keep their private memory
+//! `descent train`, `descent eval` and `descent predict` on memory-mapped `.npy` files keep their
+//! private memory
 //! (`RssAnon` of `/proc/<pid>/status`, which excludes the file pages the kernel can drop) under
 //! 32 MiB plus 8 bytes per example, as descent-io's 1 GiB test shows for the library.
 //!
@@ -20,12 +21,13 @@ const EXAMPLES: u64 = 1 << 22;
 const SMALL: u64 = 1 << 12;
 
 #[test]
-fn streamed_train_and_eval_stay_under_32_mib_plus_8_bytes_per_example() {
+fn streamed_train_eval_and_predict_stay_under_32_mib_plus_8_bytes_per_example() {
     let dir = TempDir::new("stream-memory");
     let big = generate(&dir, "big", EXAMPLES);
     let small = generate(&dir, "small", SMALL);
     let bound = 32 * MIB + 8 * EXAMPLES;
-    for command in ["train", "eval"] {
+    let predictions = dir.file("predictions.csv");
+    for command in ["train", "eval", "predict"] {
         let [big_run, small_run] = [&big, &small].map(|(x, y, model)| {
             let args = match command {
                 "train" => vec![
@@ -49,7 +51,9 @@ fn streamed_train_and_eval_stay_under_32_mib_plus_8_bytes_per_example() {
                     "--save",
                     model,
                 ],
-                _ => vec!["eval", "--model", model, "--data", x, "--labels", y, "--json"],
+                "eval" => vec!["eval", "--model", model, "--data", x, "--labels", y, "--json"],
+                // The predictions go to a file (4 million CSV rows), written as they come.
+                _ => vec!["predict", "--model", model, "--data", x, "--out", &predictions],
             };
             let run = run_watching_rss_anon(&args);
             assert!(run.success, "{args:?}: {}", run.stderr);
@@ -69,8 +73,9 @@ fn streamed_train_and_eval_stay_under_32_mib_plus_8_bytes_per_example() {
             small_run.peak as f64 / MIB as f64,
         );
         assert!(big_run.peak < bound, "{command}: RssAnon peaked at {} > {bound}", big_run.peak);
-        // The memory that grows with the data: the permutation (4 bytes per example) and nothing
-        // else; the labels are read from the mapping.
+        // The memory that grows with the data: the permutation (4 bytes per example, training
+        // only) and nothing else; the labels are read from the mapping, the predictions are
+        // written chunk by chunk.
         assert!(per_example < 8.0, "{command}: {per_example} bytes per example");
         if command == "eval" {
             let accuracy = crate::common::last_json(&big_run.stdout)["accuracy"].as_f64().unwrap();
