@@ -71,7 +71,7 @@ impl MemoryNeeds {
         let partial = if full == 0 { 0 } else { u(n_examples) % full };
         let batches = mul(mul(per_example, add(full, partial)?)?, size)?;
         let data_values = mul(u(n_examples), add(u(layers[0]), u(n_targets))?)?;
-        let data = add(mul(data_values, size)?, mul(u(n_examples), u(size_of::<usize>()))?)?;
+        let data = add(mul(data_values, size)?, mul(u(n_examples), u(size_of::<u32>()))?)?;
         Ok(Self {
             params,
             grads: params,
@@ -213,13 +213,13 @@ mod tests {
         // 2-5-2-1: 2·5+5 + 5·2+2 + 2·1+1 = 30 parameters; f64: 240 bytes.
         // Per example: x 2 + y 1 + 3·(5+2+1) z/a/dz + (5+2) da + 1 softplus = 35 values;
         // 300 examples in batches of 64: 64 + 44 columns → 35·108·8 = 30 240 bytes.
-        // Data: 300·(2+1)·8 = 7200 bytes + 300 indices·8 = 2400.
+        // Data: 300·(2+1)·8 = 7200 bytes + 300 u32 indices·4 = 1200.
         let needs = MemoryNeeds::for_training(&[2, 5, 2, 1], 300, 1, 64, 8, 2).unwrap();
         assert_eq!(
             needs,
-            MemoryNeeds { params: 240, grads: 240, optimizer: 480, batches: 30_240, data: 9_600 }
+            MemoryNeeds { params: 240, grads: 240, optimizer: 480, batches: 30_240, data: 8_400 }
         );
-        assert_eq!(needs.total().unwrap(), 240 + 240 + 480 + 30_240 + 9_600);
+        assert_eq!(needs.total().unwrap(), 240 + 240 + 480 + 30_240 + 8_400);
     }
 
     #[test]
@@ -227,7 +227,7 @@ mod tests {
         let needs =
             MemoryNeeds::for_training(&[784, 100_000, 100_000, 10], 60_000, 1, 256, 4, 2).unwrap();
         let err = needs.check(Some(8 << 30)).unwrap_err().to_string();
-        assert!(err.contains("training would need 151.4 GiB (162590054432 bytes)"), "{err}");
+        assert!(err.contains("training would need 151.4 GiB (162589814432 bytes)"), "{err}");
         assert!(err.contains("the memory limit is 8.0 GiB (8589934592 bytes)"), "{err}");
         assert!(
             MemoryNeeds::for_training(&[2, 5, 1], 300, 1, 64, 8, 2)
