@@ -40,6 +40,7 @@ mod error;
 mod optimizer;
 mod scalar;
 mod schedule;
+pub mod simd;
 
 pub use backend::{Backend, Trans, check_gemm, sigmoid};
 pub use error::{Error, Result, check_shape};
