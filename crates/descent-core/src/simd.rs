@@ -268,7 +268,7 @@ unsafe fn update3_avx512<T: Copy, F: Fn(&mut T, &mut T, &mut T, T)>(
 /// `o.len()` is a multiple of `v.len()`, and `v` is not empty.
 #[inline]
 pub fn update_chunks<T: Copy>(o: &mut [T], v: &[T], f: impl Fn(T, T) -> T) {
-    debug_assert!(!v.is_empty() && o.len() % v.len() == 0);
+    debug_assert!(!v.is_empty() && o.len().is_multiple_of(v.len()));
     #[cfg(target_arch = "x86_64")]
     if wide(v.len()) {
         // SAFETY: `wide` is true only on a CPU with every feature the clone enables.
@@ -296,7 +296,7 @@ unsafe fn update_chunks_avx512<T: Copy, F: Fn(T, T) -> T>(o: &mut [T], v: &[T], 
 /// `o.len()`, and `o` is not empty.
 #[inline]
 pub fn sum_chunks_wide<T: Copy + std::ops::AddAssign>(o: &mut [T], a: &[T]) {
-    debug_assert!(!o.is_empty() && a.len() % o.len() == 0);
+    debug_assert!(!o.is_empty() && a.len().is_multiple_of(o.len()));
     #[cfg(target_arch = "x86_64")]
     if wide(o.len()) {
         // SAFETY: `wide` is true only on a CPU with every feature the clone enables.
