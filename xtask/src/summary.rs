@@ -162,8 +162,10 @@ const HOW_TO_READ: &str = "\
 - **× numpy / × PyTorch**: the reference's seconds over this row's seconds on the same data,
   network, batches and Adam (`xtask/reference.py`; numpy f64 on one thread, PyTorch f32 on
   one thread). Above 1 means descent is faster.
-- **threads**: faer's GEMM runs on `Par::rayon(threads)`; ndarray and nalgebra call
-  matrixmultiply without its `threading` feature, so their 2-thread rows run one thread.
+- **threads**: faer's GEMM runs on `Par::rayon(threads)`, ndarray's and nalgebra's on
+  matrixmultiply's thread pool with `MATMUL_NUM_THREADS=threads`; both split only products
+  with enough work (faer: `m·n·k ≥ 64³`; matrixmultiply: `m·k + k·n ≥ 32,768`), so the small
+  workloads' 2-thread rows run the same single-threaded products as their 1-thread rows.
 - The machine may be shared: when the load average exceeds the CPU count, absolute times are
   pessimistic and every ratio is noisy (numpy runs minutes after the rows it is compared to).
 ";

@@ -12,8 +12,9 @@
 //! GEMM alone on the products of one step (`descent_benches::ceiling`); `dump` writes the
 //! data set as raw little-endian f64 (`x.f64`: examples × features, `y.f64`) for the numpy
 //! and PyTorch reference script. The thread count goes to faer's GEMM
-//! (`descent_faer::set_threads`); the parent also sets `RAYON_NUM_THREADS` and
-//! `MATMUL_NUM_THREADS` for the child.
+//! (`descent_faer::set_threads`) and to matrixmultiply's, ndarray's and nalgebra's
+//! (`MATMUL_NUM_THREADS`, set at the start of `main` unless the environment already has it);
+//! `cargo xtask bench` also sets `RAYON_NUM_THREADS` and `MATMUL_NUM_THREADS` for the child.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -33,6 +34,9 @@ fn main() -> ExitCode {
     if quick {
         args.pop();
     }
+    if let [_, _, _, _, threads] = args.as_slice() {
+        set_matmul_threads(threads);
+    }
     match run(&args, quick) {
         Ok(line) => {
             println!("{line}");
@@ -43,6 +47,18 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Gives matrixmultiply (ndarray's and nalgebra's GEMM) the `<threads>` argument, unless the
+/// environment already names a count (`cargo xtask bench` sets it for its children).
+#[allow(unsafe_code)] // The binary's one environment write; see the SAFETY comment.
+fn set_matmul_threads(threads: &str) {
+    if std::env::var_os("MATMUL_NUM_THREADS").is_some() || threads.parse::<usize>().is_err() {
+        return;
+    }
+    // SAFETY: called first thing in `main`, before any thread exists (nothing has run but
+    // reading the arguments), so nothing reads or writes the environment at the same time.
+    unsafe { std::env::set_var("MATMUL_NUM_THREADS", threads) };
 }
 
 fn workload(name: &str, quick: bool) -> Result<Workload, String> {

@@ -14,7 +14,7 @@ use descent::{Backend, Scalar};
 use crate::Failure;
 use crate::args::{CompareArgs, OptimizerArg};
 use crate::boundary::{grid_classes, grid_for};
-use crate::flags::{descent_threads, optimizer_config};
+use crate::flags::{descent_threads, optimizer_config, threads_or_all_cores};
 use crate::plan::Plan;
 use crate::plot::{self, Boundary, Curve};
 use crate::progress::Progress;
@@ -27,8 +27,7 @@ pub fn run(args: &CompareArgs) -> Result<(), Failure> {
     check_unsupported(args).map_err(Failure::Input)?;
     let plan = Plan::from_args(&args.train).map_err(Failure::Input)?;
     let optimizers = parse_optimizers(args).map_err(Failure::Input)?;
-    let all_cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    descent_threads(args.train.threads.unwrap_or(all_cores)).map_err(Failure::Input)?;
+    descent_threads(threads_or_all_cores(args.train.threads)).map_err(Failure::Input)?;
     let plot = plot_path(args);
     dispatch!(args.train.backend, args.train.dtype, compare(&plan, args, &optimizers, &plot))
 }

@@ -1,14 +1,37 @@
 //! Checks of the numeric training flags, `--layers` parsing, the optimizer the flags describe,
 //! and the thread count.
 
+use std::num::NonZero;
+
 use anyhow::anyhow;
 use descent::train::optim::{
     AdamConfig, AdamWConfig, MomentumConfig, OptimizerConfig, RmsPropConfig,
 };
 
-use crate::args::{OptimizerArg, TrainArgs};
+use crate::args::{Command, CompareArgs, OptimizerArg, TrainArgs};
 
-/// Sets the dense-math thread count (faer's; ndarray and nalgebra run single-threaded here).
+/// The environment variable matrixmultiply (the GEMM of the ndarray and nalgebra backends)
+/// reads, once, at the first product of the process.
+pub const MATMUL_THREADS_VAR: &str = "MATMUL_NUM_THREADS";
+
+/// The dense-math thread count of a subcommand: `--threads`, by default all cores, for `train`
+/// and `compare`; 1 for the others (the course's tiny matrices, evaluation and prediction).
+pub fn threads_of(command: &Command) -> usize {
+    match command {
+        Command::Train(args) | Command::Compare(CompareArgs { train: args, .. }) => {
+            threads_or_all_cores(args.threads)
+        }
+        Command::Eval(_) | Command::Predict(_) | Command::Course(_) | Command::Gen(_) => 1,
+    }
+}
+
+/// `--threads` when given, else every core the process may use.
+pub fn threads_or_all_cores(threads: Option<usize>) -> usize {
+    threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, NonZero::get))
+}
+
+/// Sets faer's GEMM thread count, after checking `--threads`. matrixmultiply's count is the
+/// same number, set in the environment by `main` before anything else runs.
 pub fn descent_threads(threads: usize) -> anyhow::Result<()> {
     if threads == 0 {
         return Err(anyhow!("--threads: must be at least 1, got 0"));
@@ -123,5 +146,24 @@ mod tests {
         assert_eq!(msg("5,0"), "--layers 5,0: item 2 is 0; widths must be at least 1");
         assert!(msg("5,x").contains("item 2 (\"x\")"), "{}", msg("5,x"));
         assert!(msg("-3").contains("item 1"));
+    }
+
+    fn command(args: &[&str]) -> Command {
+        use clap::Parser;
+        let mut argv = vec!["descent"];
+        argv.extend_from_slice(args);
+        crate::args::Cli::try_parse_from(argv).unwrap().command
+    }
+
+    #[test]
+    fn one_thread_count_per_subcommand() {
+        let all_cores = std::thread::available_parallelism().map_or(1, NonZero::get);
+        assert_eq!(threads_of(&command(&["train", "--threads", "3"])), 3);
+        assert_eq!(threads_of(&command(&["train"])), all_cores);
+        assert_eq!(threads_of(&command(&["compare", "--threads", "2"])), 2);
+        assert_eq!(threads_of(&command(&["compare"])), all_cores);
+        assert_eq!(threads_of(&command(&["course"])), 1);
+        assert_eq!(threads_of(&command(&["train", "--threads", "0"])), 0);
+        assert!(descent_threads(0).unwrap_err().to_string().contains("--threads"));
     }
 }

@@ -51,9 +51,24 @@ pub enum Failure {
     Interrupted(String),
 }
 
+/// Gives matrixmultiply (the GEMM of the ndarray and nalgebra backends) the thread count of
+/// `--threads`: it reads [`flags::MATMUL_THREADS_VAR`] once, at the first product, and has no
+/// other setting. A count of 0 is left for `descent_threads` to reject with a message.
+#[allow(unsafe_code)] // The binary's one environment write; see the SAFETY comment.
+fn set_matmul_threads(threads: usize) {
+    if threads == 0 {
+        return;
+    }
+    // SAFETY: called first thing in `main`, right after argument parsing (which starts no
+    // thread) and before anything that could: the process has a single thread, so nothing
+    // reads or writes the environment at the same time.
+    unsafe { std::env::set_var(flags::MATMUL_THREADS_VAR, threads.to_string()) };
+}
+
 fn main() -> ExitCode {
     let matches = args::Cli::command().get_matches();
     let cli = args::Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    set_matmul_threads(flags::threads_of(&cli.command));
     let res = match cli.command {
         args::Command::Train(train_args) => {
             let sub = matches.subcommand_matches("train").expect("the train subcommand matched");

@@ -8,7 +8,7 @@ use descent::{Backend, Scalar};
 
 use crate::Failure;
 use crate::checkpoint::{self, Resolved};
-use crate::flags::descent_threads;
+use crate::flags::{descent_threads, threads_or_all_cores};
 use crate::plan::{Examples, Plan};
 use crate::progress::Progress;
 use crate::report::{self, Validation};
@@ -18,8 +18,7 @@ pub fn run(resolved: &Resolved) -> Result<(), Failure> {
     let args = &resolved.args;
     let plan = Plan::from_args_with(args, crate::stream::wanted(args)).map_err(Failure::Input)?;
     checkpoint::check_flags(&plan, args).map_err(Failure::Input)?;
-    let all_cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    descent_threads(args.threads.unwrap_or(all_cores)).map_err(Failure::Input)?;
+    descent_threads(threads_or_all_cores(args.threads)).map_err(Failure::Input)?;
     checkpoint::install_interrupt_handler();
     dispatch!(args.backend, args.dtype, train(&plan, resolved))
 }

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use crate::elementwise::{self, check_index};
-use crate::{Error, Result, Scalar, check_shape};
+use crate::{Error, Result, Scalar, check_shape, simd};
 
 /// Whether a GEMM operand is used as stored or transposed (BLAS's `N` / `T`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -236,13 +236,11 @@ pub trait Backend<T: Scalar>: Send + Sync + 'static {
         }
         // Contiguous storage: one pass over the buffer, no per-column call.
         if let Some(o) = Self::as_mut_slice(out) {
-            for o in o.chunks_exact_mut(rows) {
-                o.iter_mut().zip(v).for_each(|(o, &v)| *o += v);
-            }
+            simd::update_chunks(o, v, |o, v| o + v);
             return Ok(());
         }
         for j in 0..cols {
-            Self::col_mut(out, j).iter_mut().zip(v).for_each(|(o, &v)| *o += v);
+            simd::update_with(Self::col_mut(out, j), v, |o, v| o + v);
         }
         Ok(())
     }
@@ -267,11 +265,11 @@ pub trait Backend<T: Scalar>: Send + Sync + 'static {
                 Some(a) if rows > 0 => elementwise::sum_chunks(o, a),
                 _ => {
                     for j in 0..cols {
-                        o.iter_mut().zip(Self::col(a, j)).for_each(|(o, &x)| *o += x);
+                        simd::update_with(o, Self::col(a, j), |o, x| o + x);
                     }
                 }
             }
-            o.iter_mut().for_each(|o| *o *= alpha);
+            simd::update(o, |o| o * alpha);
         } else {
             for (i, o) in o.iter_mut().enumerate() {
                 let mut acc = T::ZERO;

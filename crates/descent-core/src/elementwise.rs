@@ -3,10 +3,12 @@
 //! A backend stores a matrix column-major, possibly with padding between columns (faer does),
 //! so these helpers walk one contiguous column at a time, or the whole buffer at once when
 //! [`Backend::as_slice`] says it is contiguous. The closures are `#[inline]`-friendly so the
-//! compiler vectorises the inner loops. Every function checks shapes and returns
-//! [`Error::ShapeMismatch`] naming `op` on a mismatch; none allocates.
+//! compiler vectorises the inner loops, which run through [`simd`]: AVX-512 where the CPU has
+//! it, for slices of at least [`simd::DISPATCH_MIN_LEN`] elements, with the same results. Every
+//! function checks shapes and returns [`Error::ShapeMismatch`] naming `op` on a mismatch; none
+//! allocates.
 
-use crate::{Backend, Error, Result, Scalar, check_shape};
+use crate::{Backend, Error, Result, Scalar, check_shape, simd};
 
 /// `out[i] = f(a[i])` for every element.
 ///
@@ -21,12 +23,12 @@ pub fn map_into<T: Scalar, B: Backend<T> + ?Sized>(
 ) -> Result<()> {
     check_shape(op, B::shape(out), B::shape(a))?;
     if let (Some(a), Some(o)) = (B::as_slice(a), B::as_mut_slice(out)) {
-        o.iter_mut().zip(a).for_each(|(o, &a)| *o = f(a));
+        simd::map(o, a, f);
         return Ok(());
     }
     for j in 0..B::shape(a).1 {
         let (a, o) = (B::col(a, j), B::col_mut(out, j));
-        o.iter_mut().zip(a).for_each(|(o, &a)| *o = f(a));
+        simd::map(o, a, &f);
     }
     Ok(())
 }
@@ -46,12 +48,12 @@ pub fn zip_into<T: Scalar, B: Backend<T> + ?Sized>(
     check_shape(op, B::shape(a), B::shape(b))?;
     check_shape(op, B::shape(a), B::shape(out))?;
     if let (Some(a), Some(b), Some(o)) = (B::as_slice(a), B::as_slice(b), B::as_mut_slice(out)) {
-        o.iter_mut().zip(a.iter().zip(b)).for_each(|(o, (&a, &b))| *o = f(a, b));
+        simd::zip(o, a, b, f);
         return Ok(());
     }
     for j in 0..B::shape(a).1 {
         let (a, b, o) = (B::col(a, j), B::col(b, j), B::col_mut(out, j));
-        o.iter_mut().zip(a.iter().zip(b)).for_each(|(o, (&a, &b))| *o = f(a, b));
+        simd::zip(o, a, b, &f);
     }
     Ok(())
 }
@@ -60,11 +62,11 @@ pub fn zip_into<T: Scalar, B: Backend<T> + ?Sized>(
 #[inline]
 pub fn update<T: Scalar, B: Backend<T> + ?Sized>(out: &mut B::Matrix, f: impl Fn(T) -> T) {
     if let Some(o) = B::as_mut_slice(out) {
-        o.iter_mut().for_each(|o| *o = f(*o));
+        simd::update(o, f);
         return;
     }
     for j in 0..B::shape(out).1 {
-        B::col_mut(out, j).iter_mut().for_each(|o| *o = f(*o));
+        simd::update(B::col_mut(out, j), &f);
     }
 }
 
@@ -81,12 +83,12 @@ pub fn update_with<T: Scalar, B: Backend<T> + ?Sized>(
 ) -> Result<()> {
     check_shape(op, B::shape(out), B::shape(a))?;
     if let (Some(a), Some(o)) = (B::as_slice(a), B::as_mut_slice(out)) {
-        o.iter_mut().zip(a).for_each(|(o, &a)| *o = f(*o, a));
+        simd::update_with(o, a, f);
         return Ok(());
     }
     for j in 0..B::shape(a).1 {
         let (a, o) = (B::col(a, j), B::col_mut(out, j));
-        o.iter_mut().zip(a).for_each(|(o, &a)| *o = f(*o, a));
+        simd::update_with(o, a, &f);
     }
     Ok(())
 }
@@ -123,16 +125,12 @@ pub fn update3_with<T: Scalar, B: Backend<T> + ?Sized>(
         let p = B::as_mut_slice(p).expect("checked contiguous");
         let s1 = B::as_mut_slice(s1).expect("checked contiguous");
         let s2 = B::as_mut_slice(s2).expect("checked contiguous");
-        for (((p, s1), s2), &g) in p.iter_mut().zip(s1.iter_mut()).zip(s2.iter_mut()).zip(g) {
-            f(p, s1, s2, g);
-        }
+        simd::update3(p, s1, s2, g, f);
         return Ok(());
     }
     for j in 0..shape.1 {
         let (g, p, s1, s2) = (B::col(g, j), B::col_mut(p, j), B::col_mut(s1, j), B::col_mut(s2, j));
-        for (((p, s1), s2), &g) in p.iter_mut().zip(s1.iter_mut()).zip(s2.iter_mut()).zip(g) {
-            f(p, s1, s2, g);
-        }
+        simd::update3(p, s1, s2, g, &f);
     }
     Ok(())
 }
@@ -154,16 +152,12 @@ pub fn update2_with<T: Scalar, B: Backend<T> + ?Sized>(
     check_shape(op, shape, B::shape(p))?;
     check_shape(op, shape, B::shape(s))?;
     if let (Some(g), Some(p), Some(s)) = (B::as_slice(g), B::as_mut_slice(p), B::as_mut_slice(s)) {
-        for ((p, s), &g) in p.iter_mut().zip(s.iter_mut()).zip(g) {
-            f(p, s, g);
-        }
+        simd::update2(p, s, g, f);
         return Ok(());
     }
     for j in 0..shape.1 {
         let (g, p, s) = (B::col(g, j), B::col_mut(p, j), B::col_mut(s, j));
-        for ((p, s), &g) in p.iter_mut().zip(s.iter_mut()).zip(g) {
-            f(p, s, g);
-        }
+        simd::update2(p, s, g, &f);
     }
     Ok(())
 }
@@ -219,11 +213,8 @@ pub fn sum_chunks<T: Scalar>(o: &mut [T], a: &[T]) {
         6 => fixed::<T, 6>(o, a),
         7 => fixed::<T, 7>(o, a),
         8 => fixed::<T, 8>(o, a),
-        rows => {
-            for c in a.chunks_exact(rows) {
-                o.iter_mut().zip(c).for_each(|(o, &x)| *o += x);
-            }
-        }
+        // Wide: a vector of row sums, each added to left to right, one column at a time.
+        _ => simd::sum_chunks_wide(o, a),
     }
 }
 

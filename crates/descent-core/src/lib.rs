@@ -42,6 +42,7 @@ pub mod fastmath;
 mod optimizer;
 mod scalar;
 mod schedule;
+pub mod simd;
 
 pub use backend::{Backend, Trans, check_gemm, sigmoid};
 pub use error::{Error, Result, check_shape};

@@ -36,6 +36,20 @@
 //!   network and of a single-output layer.
 //!
 //! Both paths leave `out` unread when `beta == 0`, so NaN in it does not propagate.
+//!
+//! # Threads
+//! matrixmultiply splits a large product over a thread pool of its own when this crate's
+//! `threading` feature is on (the default): only products with `m·k + k·n` of at least
+//! 32,768 (two threads; 65,536 for four), so the tiny products of small networks always run
+//! on the calling thread and pay nothing. The thread count is the environment variable
+//! `MATMUL_NUM_THREADS`, which matrixmultiply reads **once, at the first GEMM of the
+//! process**; without it, matrixmultiply uses the physical cores, at most 4. The `descent`
+//! binary sets it from `--threads` at the start of `main`. A program embedding descent sets
+//! it in its environment, or at the start of its `main` before any other thread exists
+//! (`std::env::set_var` is `unsafe` in edition 2024 for that reason), or builds without the
+//! feature (`default-features = false`) to stay on one thread. Results do not depend on the
+//! count: matrixmultiply divides only the rows and columns of the output among threads, never
+//! the sum over `k`, so every element is computed in the same order.
 
 #![warn(missing_docs)]
 

@@ -31,9 +31,14 @@ fn allocations_of_fit<B: Backend<f64>>(
     allocations() - before
 }
 
-/// Allocations made by `fit` on a network with hidden layers of 64 (moons, batches of 64).
-fn allocations_of_wide_fit<B: Backend<f64>>(data: &Dataset<f64>, epochs: usize) -> u64 {
-    let config = MlpConfig { layers: vec![2, 64, 64, 1], ..MlpConfig::course() };
+/// Allocations made by `fit` on a network with two hidden layers of `width` (moons, batches
+/// of 64).
+fn allocations_of_wide_fit<B: Backend<f64>>(
+    data: &Dataset<f64>,
+    width: usize,
+    epochs: usize,
+) -> u64 {
+    let config = MlpConfig { layers: vec![2, width, width, 1], ..MlpConfig::course() };
     let mut mlp = Mlp::<f64, B>::new(&config).unwrap();
     let train = TrainConfig { epochs, ..TrainConfig::default() };
     let schedule = ScheduleConfig::Constant.build(0.001).unwrap();
@@ -45,11 +50,11 @@ fn allocations_of_wide_fit<B: Backend<f64>>(data: &Dataset<f64>, epochs: usize) 
 }
 
 /// Ten more epochs of [`allocations_of_wide_fit`] allocate nothing.
-fn check_wide<B: Backend<f64>>() {
+fn check_wide<B: Backend<f64>>(width: usize) {
     let data = datasets::moons(datasets::SyntheticConfig::default()).unwrap();
-    allocations_of_wide_fit::<B>(&data, 1);
-    let one = allocations_of_wide_fit::<B>(&data, 1);
-    let eleven = allocations_of_wide_fit::<B>(&data, 11);
+    allocations_of_wide_fit::<B>(&data, width, 1);
+    let one = allocations_of_wide_fit::<B>(&data, width, 1);
+    let eleven = allocations_of_wide_fit::<B>(&data, width, 11);
     assert_eq!(eleven - one, 0, "{}: 10 epochs (50 steps) allocated", B::NAME);
 }
 
@@ -58,9 +63,21 @@ fn wider_networks_allocate_nothing_either() {
     // [2, 64, 64, 1] on batches of 64 (and the last of 44): 8 products per step, of which
     // three (W2·A1, dZ2·A1ᵀ, W2ᵀ·dZ2) have every dimension above 5, so nalgebra runs them
     // through matrixmultiply.
-    check_wide::<Ndarray>();
-    check_wide::<Nalgebra>();
-    check_wide::<Faer>();
+    check_wide::<Ndarray>(64);
+    check_wide::<Nalgebra>(64);
+    check_wide::<Faer>(64);
+}
+
+#[test]
+fn products_split_over_matrixmultiply_threads_allocate_nothing_more() {
+    // Hidden layers of 256: W2·A1 (256×256·256×64) and dZ2·A1ᵀ (256×64·64×256) are large
+    // enough for matrixmultiply's thread pool (`m·k + k·n ≥ 32,768`), which runs them on two
+    // threads wherever it has two cores (MATMUL_NUM_THREADS unset: the physical cores, at
+    // most 4). The pool starts in the warm-up fit; after that a split product costs the
+    // calling thread nothing: the packing buffer (one A~ per thread) comes from its cache, and
+    // thread-tree's jobs live on the caller's stack (its channels are bounded).
+    check_wide::<Ndarray>(256);
+    check_wide::<Nalgebra>(256);
 }
 
 /// Ten more epochs of the course network allocate nothing, for every optimizer.
