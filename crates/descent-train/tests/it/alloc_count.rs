@@ -48,3 +48,22 @@ pub fn allocations() -> u64 {
 pub fn allocations_all_threads() -> u64 {
     ALL_THREADS.load(Ordering::Relaxed)
 }
+
+/// Whether this is the process of its own in which test `name` (its path in this test binary)
+/// counts [`allocations_all_threads`]. In the ordinary test run it starts this binary again
+/// with only that test and `child_var` set, checks that the test passed there, and returns
+/// `false` (the caller returns at once); in that child it returns `true`.
+pub fn in_own_process(name: &str, child_var: &str) -> bool {
+    if std::env::var_os(child_var).is_some() {
+        return true;
+    }
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", name, "--test-threads=1", "--nocapture"])
+        .env(child_var, "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("1 passed"), "the child ran the test: {stdout}");
+    false
+}

@@ -4,7 +4,6 @@
 //! thread.
 
 use std::ops::ControlFlow;
-use std::process::Command;
 
 use descent_core::{Backend, Scalar};
 use descent_faer::Faer;
@@ -16,7 +15,7 @@ use descent_train::{
     Dataset, EpochStats, History, Mlp, MlpConfig, Observer, Silent, TrainConfig, Trainer, datasets,
 };
 
-use crate::alloc_count::allocations_all_threads;
+use crate::alloc_count::{allocations_all_threads, in_own_process};
 
 fn trainer<T: Scalar, B: Backend<T>>(config: TrainConfig) -> Trainer<T, B> {
     let optimizer = OptimizerConfig::from_name("adam").unwrap().build::<T, B>().unwrap();
@@ -141,18 +140,10 @@ fn allocations_of_prefetching_fit(data: &Dataset<f64>, epochs: usize) -> u64 {
 
 #[test]
 fn prefetching_steps_allocate_nothing_on_either_thread() {
-    if std::env::var_os(CHILD).is_none() {
-        // The count covers every thread, so it runs in a process of its own (this test binary,
-        // with only this test), away from the tests running in parallel here.
-        let name = "prefetch::prefetching_steps_allocate_nothing_on_either_thread";
-        let out = Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", name, "--test-threads=1", "--nocapture"])
-            .env(CHILD, "1")
-            .output()
-            .unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-        assert!(stdout.contains("1 passed"), "the child ran the test: {stdout}");
+    // The count covers every thread, so it runs in a process of its own (this test binary,
+    // with only this test), away from the tests running in parallel here.
+    let name = "prefetch::prefetching_steps_allocate_nothing_on_either_thread";
+    if !in_own_process(name, CHILD) {
         return;
     }
     // The course's network on nalgebra makes no allocation per step on the training thread
