@@ -21,64 +21,31 @@ macro_rules! dispatch {
     }};
 }
 
+// The layers, each importing only those above it in this list: the flags as parsed → one
+// resolved run → its data → the training session → what it shows and writes → the
+// subcommands. `failure` and `threads` sit below them all. See ARCHITECTURE.md.
 mod args;
-mod boundary;
-mod checkpoint;
-mod compare;
-mod course;
-mod data;
-mod eval;
-mod flags;
-#[path = "gen.rs"] // `gen` is a reserved word in Rust 2024.
-mod generate;
-mod memory;
+mod commands;
+mod failure;
+mod output;
 mod plan;
-mod plot;
-mod predict;
-mod progress;
-mod report;
-mod stream;
-mod train;
+mod session;
+mod spec;
+mod threads;
 
-/// How a run failed: bad input (exit status 2) or a failure mid-run (exit status 1).
-#[derive(Debug)]
-pub enum Failure {
-    /// A usage or input error, found before training started.
-    Input(anyhow::Error),
-    /// A failure during training, e.g. divergence.
-    Run(anyhow::Error),
-    /// Ctrl-C stopped training (exit status 130); the message says where and what was saved.
-    Interrupted(String),
-}
-
-/// Gives matrixmultiply (the GEMM of the ndarray and nalgebra backends) the thread count of
-/// `--threads`: it reads [`flags::MATMUL_THREADS_VAR`] once, at the first product, and has no
-/// other setting. A count of 0 is left for `descent_threads` to reject with a message.
-#[allow(unsafe_code)] // The binary's one environment write; see the SAFETY comment.
-fn set_matmul_threads(threads: usize) {
-    if threads == 0 {
-        return;
-    }
-    // SAFETY: called first thing in `main`, right after argument parsing (which starts no
-    // thread) and before anything that could: the process has a single thread, so nothing
-    // reads or writes the environment at the same time.
-    unsafe { std::env::set_var(flags::MATMUL_THREADS_VAR, threads.to_string()) };
-}
+use failure::Failure;
 
 fn main() -> ExitCode {
     let matches = args::Cli::command().get_matches();
     let cli = args::Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
-    set_matmul_threads(flags::threads_of(&cli.command));
-    let res = match cli.command {
-        args::Command::Train(train_args) => {
-            let sub = matches.subcommand_matches("train").expect("the train subcommand matched");
-            checkpoint::resolve(train_args, sub).and_then(|resolved| train::run(&resolved))
-        }
-        args::Command::Eval(eval_args) => eval::run(&eval_args),
-        args::Command::Predict(predict_args) => predict::run(&predict_args),
-        args::Command::Compare(compare_args) => compare::run(&compare_args),
-        args::Command::Course(course_args) => course::run(&course_args),
-        args::Command::Gen(gen_args) => generate::run(&gen_args),
+    let sub = |name: &str| matches.subcommand_matches(name).expect("the subcommand matched");
+    let res = match &cli.command {
+        args::Command::Train(a) => commands::train::run(a, sub("train")),
+        args::Command::Eval(a) => commands::eval::run(a),
+        args::Command::Predict(a) => commands::predict::run(a),
+        args::Command::Compare(a) => commands::compare::run(a, sub("compare")),
+        args::Command::Course(a) => commands::course::run(a),
+        args::Command::Gen(a) => commands::generate::run(a),
     };
     match res {
         Ok(()) => ExitCode::SUCCESS,

@@ -37,10 +37,12 @@ use descent_train::optim::{
     AdamConfig, AdamWConfig, MomentumConfig, OptimizerConfig, RmsPropConfig,
 };
 use descent_train::schedule::ScheduleConfig;
-use descent_train::{DataSource, Init, Mlp, MlpConfig, ResumeState, TrainConfig, Trainer};
+use descent_train::{
+    DataSource, FeatureStats, Init, Mlp, MlpConfig, ResumeState, TrainConfig, Trainer,
+};
 
 use crate::error::{IoError, Result};
-use crate::model::{Dtype, ModelFile, Standardization, param_name};
+use crate::model::{Dtype, ModelFile, param_name};
 
 mod read;
 mod write;
@@ -180,7 +182,7 @@ impl Checkpoint {
         mlp: &Mlp<T, B>,
         trainer: &Trainer<T, B>,
         dtype: Dtype,
-        standardize: Option<Standardization>,
+        standardize: Option<FeatureStats>,
         training: TrainingSettings,
         data: DataFingerprint,
         settings: BTreeMap<String, String>,

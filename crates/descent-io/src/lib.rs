@@ -76,8 +76,8 @@ pub use dataset::{is_npy, load_csv_dataset, load_dataset, load_npy_dataset};
 pub use error::{IoError, Result};
 pub use mmap::MmapDataset;
 pub use model::{
-    Dtype, MODEL_FORMAT, MODEL_VERSION, ModelFile, Parameters, Standardization, load_model,
-    load_parameters, save_model,
+    Dtype, MODEL_FORMAT, MODEL_VERSION, ModelFile, Parameters, load_model, load_parameters,
+    save_model,
 };
 pub use npy::{load_npy_features, load_npy_labels};
 pub use npy_write::NpyWriter;

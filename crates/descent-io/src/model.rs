@@ -21,7 +21,7 @@ use std::io::Read;
 use std::path::Path;
 
 use descent_core::{Backend, Scalar};
-use descent_train::{Activation, Mlp, MlpConfig, Output};
+use descent_train::{Activation, FeatureStats, Mlp, MlpConfig, Output};
 use safetensors::SafeTensors;
 use safetensors::tensor::{Dtype as StDtype, TensorView};
 
@@ -54,16 +54,6 @@ impl Dtype {
     }
 }
 
-/// The z-score statistics of the training inputs: input `i` is fed to the network as
-/// `(x_i - mean[i]) / std[i]`, or `x_i - mean[i]` when `std[i]` is 0 (a constant input).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Standardization {
-    /// The mean of each input.
-    pub mean: Vec<f64>,
-    /// The standard deviation of each input (non-negative).
-    pub std: Vec<f64>,
-}
-
 /// A network's parameters as a file holds them: `W1, b1, W2, b2, …`, each row-major.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parameters {
@@ -90,7 +80,7 @@ pub struct ModelFile {
     /// `W1, b1, W2, b2, …`: `W_l` row-major (n_l, n_{l-1}), `b_l` of n_l values.
     pub params: Vec<Vec<f64>>,
     /// The inputs' z-score statistics, when the network was trained on standardized inputs.
-    pub standardize: Option<Standardization>,
+    pub standardize: Option<FeatureStats>,
 }
 
 impl ModelFile {
@@ -99,7 +89,7 @@ impl ModelFile {
     pub fn from_mlp<T: Scalar, B: Backend<T>>(
         mlp: &Mlp<T, B>,
         dtype: Dtype,
-        standardize: Option<Standardization>,
+        standardize: Option<FeatureStats>,
     ) -> Self {
         let params = mlp
             .params()
@@ -388,7 +378,7 @@ pub(crate) fn check_model(path: &Path, model: &ModelFile) -> Result<()> {
 }
 
 /// Checks the statistics' lengths against the input width, and their values.
-fn check_standardization(path: &Path, n_inputs: usize, s: &Standardization) -> Result<()> {
+fn check_standardization(path: &Path, n_inputs: usize, s: &FeatureStats) -> Result<()> {
     for (key, values) in [("standardize_mean", &s.mean), ("standardize_std", &s.std)] {
         if values.len() != n_inputs {
             return Err(IoError::Model {

@@ -4,7 +4,7 @@ use std::ops::ControlFlow;
 
 use descent_core::{Backend, Result, Scalar};
 
-use crate::trainer::gather;
+use crate::feed::gather;
 use crate::{DataSource, Mlp, Workspace};
 
 /// Examples per forward pass when evaluating, to bound the memory of the caches.

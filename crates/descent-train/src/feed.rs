@@ -42,6 +42,10 @@ enum Mode<'a, T: Scalar, B: Backend<T>> {
         batches: Batches,
         target: Vec<T>,
         output: Output,
+        /// Whether the current epoch's features are checked ([`FeedPlan::checked_before`]).
+        check: bool,
+        /// The first epoch whose features are not checked.
+        checked_before: usize,
         full: Option<Gathered<T, B>>,
         partial: Option<Gathered<T, B>>,
     },
@@ -50,7 +54,7 @@ enum Mode<'a, T: Scalar, B: Backend<T>> {
 }
 
 /// The batches' order and sizes, and how far the first epoch is already trained.
-pub(crate) struct Plan<'a> {
+pub(crate) struct FeedPlan<'a> {
     /// The network's widths (input first, output last).
     pub layers: &'a [usize],
     /// How targets are encoded.
@@ -59,6 +63,15 @@ pub(crate) struct Plan<'a> {
     pub epochs: std::ops::Range<usize>,
     /// Batches of the first epoch already trained (after a stop mid-epoch).
     pub skip: usize,
+}
+
+impl FeedPlan<'_> {
+    /// The first epoch whose features are not checked to be finite: the features are
+    /// checked up to the first epoch that gathers every example (the first, or the second
+    /// after a stop mid-epoch); later epochs read the same examples again.
+    fn checked_before(&self) -> usize {
+        self.epochs.start + 1 + usize::from(self.skip > 0)
+    }
 }
 
 /// The buffers passed between the training thread and the prefetching worker: two full pairs
@@ -133,12 +146,15 @@ impl<T: Scalar, B: Backend<T>> Drop for Finished<'_, T, B> {
 
 impl<'a, T: Scalar, B: Backend<T>> Feed<'a, T, B> {
     /// The inline feed.
-    pub fn inline(batches: Batches, plan: &Plan<'_>, n_targets: usize) -> Self {
+    pub fn inline(batches: Batches, plan: &FeedPlan<'_>, n_targets: usize) -> Self {
         let full_n = batches.batch_size();
         let full = Some(Gathered::new(plan.layers, full_n));
         let partial = batches.remainder().map(|r| Gathered::new(plan.layers, r));
         let target = vec![T::ZERO; n_targets];
-        Self { full_n, mode: Mode::Inline { batches, target, output: plan.output, full, partial } }
+        let checked_before = plan.checked_before();
+        let (output, check) = (plan.output, true);
+        let mode = Mode::Inline { batches, target, output, check, checked_before, full, partial };
+        Self { full_n, mode }
     }
 
     /// A feed whose batches a worker spawned in `scope` gathers ahead into `handoff`'s
@@ -151,16 +167,18 @@ impl<'a, T: Scalar, B: Backend<T>> Feed<'a, T, B> {
         scope: &'a std::thread::Scope<'a, '_>,
         data: &'a D,
         mut batches: Batches,
-        plan: &Plan<'_>,
+        plan: &FeedPlan<'_>,
         handoff: &'a Handoff<T, B>,
     ) -> Result<Self> {
         let full_n = batches.batch_size();
         let partial_n = batches.remainder();
         let mut target = vec![T::ZERO; data.n_targets()];
         let (output, epochs, mut skip) = (plan.output, plan.epochs.clone(), plan.skip);
+        let checked_before = plan.checked_before();
         let worker = move || {
             let _finished = Finished(handoff);
             for epoch in epochs {
+                let check = epoch < checked_before;
                 batches.start_epoch(epoch);
                 for idx in batches.iter().skip(std::mem::take(&mut skip)) {
                     let partial = Some(idx.len()) == partial_n;
@@ -174,7 +192,8 @@ impl<'a, T: Scalar, B: Backend<T>> Feed<'a, T, B> {
                     let free = if partial { &mut q.free_partial } else { &mut q.free_full };
                     let Some(mut g) = free.pop() else { return };
                     drop(q);
-                    let res = gather_encoded(output, data, idx, &mut target, &mut g).map(|()| g);
+                    let res = gather_encoded(output, data, idx, &mut target, &mut g, check);
+                    let res = res.map(|()| g);
                     handoff.update(|q| q.filled.push_back(res));
                 }
             }
@@ -191,8 +210,9 @@ impl<'a, T: Scalar, B: Backend<T>> Feed<'a, T, B> {
 
     /// Sets the order of `epoch` (a prefetching worker sets its own).
     pub fn start_epoch(&mut self, epoch: usize) {
-        if let Mode::Inline { batches, .. } = &mut self.mode {
+        if let Mode::Inline { batches, check, checked_before, .. } = &mut self.mode {
             batches.start_epoch(epoch);
+            *check = epoch < *checked_before;
         }
     }
 
@@ -207,14 +227,14 @@ impl<'a, T: Scalar, B: Backend<T>> Feed<'a, T, B> {
         batch: usize,
     ) -> Result<Gathered<T, B>> {
         match &mut self.mode {
-            Mode::Inline { batches, target, output, full, partial } => {
+            Mode::Inline { batches, target, output, check, full, partial, .. } => {
                 let idx = batches.iter().nth(batch).ok_or_else(|| out_of_step("no such batch"))?;
                 let slot = match partial {
                     Some(p) if p.n == idx.len() => partial,
                     _ => full,
                 };
                 let mut g = slot.take().ok_or_else(|| out_of_step("the buffer is in use"))?;
-                gather_encoded(*output, data, idx, target, &mut g)?;
+                gather_encoded(*output, data, idx, target, &mut g, *check)?;
                 Ok(g)
             }
             Mode::Prefetched(handoff) => {
@@ -247,21 +267,127 @@ impl<T: Scalar, B: Backend<T>> Drop for Feed<'_, T, B> {
     }
 }
 
-/// Copies the examples `idx` into `g` with the trainer's [`gather`](crate::trainer::gather):
-/// features into `g.x`, targets encoded for `output` into `g.y`, through `target`
-/// (`n_targets` long). Allocates nothing.
+/// Copies the examples `idx` into `g` with [`gather`]: features into `g.x`, targets encoded
+/// for `output` into `g.y`, through `target` (`n_targets` long). With `check_finite`, the
+/// features are then checked to be finite (one pass over the batch just copied; see
+/// [`first_non_finite`]). Allocates nothing.
 fn gather_encoded<T: Scalar, B: Backend<T>>(
     output: Output,
     data: &(impl DataSource<T> + ?Sized),
     idx: &[u32],
     target: &mut [T],
     g: &mut Gathered<T, B>,
+    check_finite: bool,
 ) -> Result<()> {
-    let idx = idx.iter().map(|&j| j as usize);
-    crate::trainer::gather::<T, B>(output, data, idx, target, &mut g.x, &mut g.y)
+    gather::<T, B>(output, data, idx.iter().map(|&j| j as usize), target, &mut g.x, &mut g.y)?;
+    if check_finite && !B::all_finite(&g.x) {
+        return Err(first_non_finite::<T, B>(&g.x, idx));
+    }
+    Ok(())
+}
+
+/// The error naming the first non-finite feature of a gathered batch `x` of examples `idx`,
+/// in the words of [`FeatureStats::scan`](crate::FeatureStats::scan).
+fn first_non_finite<T: Scalar, B: Backend<T>>(x: &B::Matrix, idx: &[u32]) -> Error {
+    let found = idx.iter().enumerate().find_map(|(c, &j)| {
+        let col = B::col(x, c);
+        col.iter().position(|v| !v.to_f64().is_finite()).map(|f| (j, f, col[f].to_f64()))
+    });
+    let (j, f, v) = found.unwrap_or((0, 0, f64::NAN));
+    Error::InvalidArgument {
+        op: "data",
+        reason: format!(
+            "feature {f} of example {j} is {v} (row {j}, column {f} of the features, counting \
+             from 0)"
+        ),
+    }
+}
+
+/// Copies the examples `idx` into the batch buffers `x` (features) and `y` (encoded targets),
+/// through `target` (`n_targets` long). Allocates nothing.
+///
+/// A sigmoid or linear output whose width is the data's target width stores the targets as
+/// they are: they are read straight into `y`, and a sigmoid's label is checked to be 0 or 1
+/// there. Softmax labels go through [`Mlp::encode_target`] (one-hot). Used by the training
+/// feed (inline or prefetching) and by evaluation.
+pub(crate) fn gather<T: Scalar, B: Backend<T>>(
+    output: Output,
+    data: &(impl DataSource<T> + ?Sized),
+    idx: impl Iterator<Item = usize>,
+    target: &mut [T],
+    x: &mut B::Matrix,
+    y: &mut B::Matrix,
+) -> Result<()> {
+    let as_stored = output != Output::Softmax && target.len() == B::shape(y).0;
+    let sigmoid = output == Output::Sigmoid;
+    // Whether a sigmoid label is neither 0 nor 1, accumulated without a branch per example
+    // (the labels of a shuffled batch would mispredict half of them).
+    let mut not_a_label = false;
+    let mut n = 0;
+    for (c, j) in idx.enumerate() {
+        data.read_example(j, B::col_mut(x, c));
+        if as_stored {
+            let col = B::col_mut(y, c);
+            data.read_target(j, col);
+            not_a_label |= sigmoid & !((col[0] == T::ZERO) | (col[0] == T::ONE));
+        } else {
+            data.read_target(j, target);
+            crate::cost::encode_target(output, target, B::col_mut(y, c))?;
+        }
+        n = c + 1;
+    }
+    if not_a_label {
+        // `encode_target` names the first bad label in its error.
+        for c in 0..n {
+            target.copy_from_slice(B::col(y, c));
+            crate::cost::encode_target(output, target, B::col_mut(y, c))?;
+        }
+    }
+    Ok(())
 }
 
 /// An internal error: the feed and the loop disagree about the batches.
 fn out_of_step(reason: &str) -> Error {
     Error::InvalidArgument { op: "prefetch", reason: reason.into() }
+}
+#[cfg(test)]
+mod tests {
+    use descent_nalgebra::Nalgebra;
+
+    use super::*;
+    use crate::{Dataset, Mlp, MlpConfig};
+
+    #[test]
+    fn gather_reads_sigmoid_labels_as_stored_and_names_a_bad_one() {
+        let mlp = Mlp::<f64, Nalgebra>::new(&MlpConfig::course()).unwrap();
+        let features = vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
+        let good = Dataset::new(2, features.clone(), 1, vec![1.0, 0.0, 1.0]).unwrap();
+        let zeros = <Nalgebra as Backend<f64>>::zeros;
+        let (mut x, mut y) = (zeros(2, 2), zeros(1, 2));
+        let mut target = [0.0];
+        gather::<f64, Nalgebra>(
+            mlp.output(),
+            &good,
+            [2, 1].into_iter(),
+            &mut target,
+            &mut x,
+            &mut y,
+        )
+        .unwrap();
+        assert_eq!(x.as_slice(), &[5.0, 6.0, 3.0, 4.0]);
+        assert_eq!(y.as_slice(), &[1.0, 0.0]);
+        // The first label that is neither 0 nor 1 in the batch's order is named.
+        let bad = Dataset::new(2, features, 1, vec![1.0, 0.5, 2.0]).unwrap();
+        let (mut x, mut y) = (zeros(2, 3), zeros(1, 3));
+        let err = gather::<f64, Nalgebra>(
+            mlp.output(),
+            &bad,
+            [0, 2, 1].into_iter(),
+            &mut target,
+            &mut x,
+            &mut y,
+        );
+        let err = err.unwrap_err().to_string();
+        assert!(err.contains("needs labels 0 or 1, got 2"), "{err}");
+    }
 }

@@ -39,6 +39,7 @@
 #![warn(missing_docs)]
 
 mod batches;
+mod config;
 mod cost;
 mod data;
 pub mod datasets;
@@ -47,6 +48,7 @@ mod feed;
 pub mod memory;
 mod mlp;
 mod model;
+mod observe;
 pub mod optim;
 mod resume;
 pub mod schedule;
@@ -55,11 +57,13 @@ mod trainer;
 mod workspace;
 
 pub use batches::Batches;
+pub use config::{EpochStats, History, TrainConfig};
 pub use data::Dataset;
 pub use evaluate::{EVAL_CHUNK, Evaluation, evaluate, predict, predict_chunks};
 pub use mlp::Mlp;
 pub use model::{Activation, Init, MlpConfig, Output};
+pub use observe::{EpochHook, Observer, Silent};
 pub use resume::{EpochProgress, ResumeState, SavedOptimizer, SavedSlot};
 pub use source::{DataSource, FeatureStats, Standardized};
-pub use trainer::{EpochStats, History, Observer, Silent, TrainConfig, Trainer};
+pub use trainer::Trainer;
 pub use workspace::Workspace;

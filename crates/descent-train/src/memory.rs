@@ -17,6 +17,10 @@ pub struct MemoryNeeds {
     pub optimizer: u64,
     /// The batch buffers and forward/backward caches of the full and the partial batch size.
     pub batches: u64,
+    /// The buffers and caches of one chunk of [`EVAL_CHUNK`](crate::EVAL_CHUNK) examples (or
+    /// all of them, when fewer) that scoring the network allocates: a validation set, a
+    /// final evaluation.
+    pub evaluation: u64,
     /// The data set in the training dtype, and the per-epoch order of its examples.
     pub data: u64,
 }
@@ -70,6 +74,8 @@ impl MemoryNeeds {
         let full = u(batch_size.min(n_examples));
         let partial = if full == 0 { 0 } else { u(n_examples) % full };
         let batches = mul(mul(per_example, add(full, partial)?)?, size)?;
+        let chunk = u(n_examples.min(crate::EVAL_CHUNK));
+        let evaluation = mul(mul(per_example, chunk)?, size)?;
         let data_values = mul(u(n_examples), add(u(layers[0]), u(n_targets))?)?;
         let data = add(mul(data_values, size)?, mul(u(n_examples), u(size_of::<u32>()))?)?;
         Ok(Self {
@@ -77,6 +83,7 @@ impl MemoryNeeds {
             grads: params,
             optimizer: mul(params, u(optimizer_slots))?,
             batches,
+            evaluation,
             data,
         })
     }
@@ -86,7 +93,7 @@ impl MemoryNeeds {
     /// # Errors
     /// [`Error::InvalidArgument`] (op `"memory"`) when the sum overflows 64 bits.
     pub fn total(&self) -> Result<u64> {
-        [self.grads, self.optimizer, self.batches, self.data]
+        [self.grads, self.optimizer, self.batches, self.evaluation, self.data]
             .into_iter()
             .try_fold(self.params, u64::checked_add)
             .ok_or_else(|| Error::InvalidArgument {
@@ -129,11 +136,12 @@ impl fmt::Display for MemoryNeeds {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "parameters {}, gradients {}, optimizer state {}, batches {}, data {}",
+            "parameters {}, gradients {}, optimizer state {}, batches {}, evaluation {}, data {}",
             Bytes(self.params),
             Bytes(self.grads),
             Bytes(self.optimizer),
             Bytes(self.batches),
+            Bytes(self.evaluation),
             Bytes(self.data)
         )
     }
@@ -213,13 +221,13 @@ mod tests {
         // 2-5-2-1: 2·5+5 + 5·2+2 + 2·1+1 = 30 parameters; f64: 240 bytes.
         // Per example: x 2 + y 1 + 3·(5+2+1) z/a/dz + (5+2) da + 1 softplus = 35 values;
         // 300 examples in batches of 64: 64 + 44 columns → 35·108·8 = 30 240 bytes.
+        // Scoring: one chunk of all 300 examples, 35·300·8 = 84 000 bytes.
         // Data: 300·(2+1)·8 = 7200 bytes + 300 u32 indices·4 = 1200.
         let needs = MemoryNeeds::for_training(&[2, 5, 2, 1], 300, 1, 64, 8, 2).unwrap();
-        assert_eq!(
-            needs,
-            MemoryNeeds { params: 240, grads: 240, optimizer: 480, batches: 30_240, data: 8_400 }
-        );
-        assert_eq!(needs.total().unwrap(), 240 + 240 + 480 + 30_240 + 8_400);
+        let (params, grads, optimizer, batches, evaluation, data) =
+            (240, 240, 480, 30_240, 84_000, 8_400);
+        assert_eq!(needs, MemoryNeeds { params, grads, optimizer, batches, evaluation, data });
+        assert_eq!(needs.total().unwrap(), 240 + 240 + 480 + 30_240 + 84_000 + 8_400);
     }
 
     #[test]

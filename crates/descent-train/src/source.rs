@@ -86,7 +86,10 @@ impl<T: Scalar> DataSource<T> for Dataset<T> {
     }
 }
 
-/// Per-feature mean and standard deviation, from one streaming pass over a source.
+/// The z-score statistics of the inputs, per feature: input `i` is fed to the network as
+/// `(x_i - mean[i]) / std[i]`, or `x_i - mean[i]` when `std[i]` is 0 (a constant input).
+/// Computed in one streaming pass over a source ([`FeatureStats::scan`]); model files store
+/// them (descent-io) so evaluation and prediction standardize the same way.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FeatureStats {
     /// The mean of each feature.
@@ -129,7 +132,15 @@ impl FeatureStats {
             }
         }
         let m = data.n_examples().max(1) as f64;
-        Ok(Self { mean, std: m2.into_iter().map(|s| (s / m).sqrt()).collect() })
+        // A constant feature gets exactly 0, not the rounding residue of Welford's update, so
+        // it is only centred.
+        let std = m2
+            .into_iter()
+            .map(|s| (s / m).sqrt())
+            .zip(&mean)
+            .map(|(s, &mu)| if s <= 64.0 * f64::EPSILON * mu.abs() { 0.0 } else { s })
+            .collect();
+        Ok(Self { mean, std })
     }
 
     /// Standardizes one example in place: `(x - mean) / std`, dividing by 1 where a feature is

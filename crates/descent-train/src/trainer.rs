@@ -1,125 +1,13 @@
 //! `Trainer`: runs epochs of mini-batches through forward, backward and an optimizer step.
 
-use std::ops::ControlFlow;
-
 use descent_core::{Backend, Error, Optimizer, Result, Scalar, Schedule};
 
 use crate::feed::{self, Feed, Handoff};
-use crate::{Batches, DataSource, EpochProgress, Mlp, Output, Workspace};
-
-/// Settings of a training run.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TrainConfig {
-    /// Number of epochs (passes over the data). Default 5000, as the course.
-    pub epochs: usize,
-    /// Examples per mini-batch: 1 is SGD, ≥ m is batch gradient descent. Default 64.
-    pub batch_size: usize,
-    /// Shuffle the examples every epoch; otherwise batches are consecutive. Default `true`.
-    pub shuffle: bool,
-    /// Seed of the per-epoch permutations. Default 1.
-    pub seed: u64,
-    /// Clip the gradients' global L2 norm to this value before each step. Default: off.
-    pub clip_norm: Option<f64>,
-    /// Record every mini-batch's cost in [`History::batch_costs`]. Default `true`.
-    pub record_batch_costs: bool,
-    /// Gather the next mini-batch on a second thread while the current one trains, so that
-    /// reading the data (from a memory-mapped file: page faults and conversion) overlaps the
-    /// step. The batches and the parameters are bit-identical either way. Default `None`: as
-    /// the source prefers ([`DataSource::prefers_prefetch`]: on for memory-mapped files, off
-    /// for a [`Dataset`](crate::Dataset) in memory, whose copy is cheaper than a hand-off
-    /// between threads).
-    pub prefetch: Option<bool>,
-}
-
-impl Default for TrainConfig {
-    fn default() -> Self {
-        Self {
-            epochs: 5000,
-            batch_size: 64,
-            shuffle: true,
-            seed: 1,
-            clip_norm: None,
-            record_batch_costs: true,
-            prefetch: None,
-        }
-    }
-}
-
-impl TrainConfig {
-    /// Checks the settings.
-    ///
-    /// # Errors
-    /// [`Error::InvalidArgument`] (op `"train"`) for batch size 0 or a clip norm that is not a
-    /// positive finite number.
-    pub fn validate(&self) -> Result<()> {
-        if self.batch_size == 0 {
-            return Err(Error::InvalidArgument {
-                op: "train",
-                reason: "batch size must be at least 1".into(),
-            });
-        }
-        if let Some(c) = self.clip_norm
-            && !(c > 0.0 && c.is_finite())
-        {
-            return Err(Error::InvalidArgument {
-                op: "train",
-                reason: format!("clip norm must be a positive finite number, got {c}"),
-            });
-        }
-        Ok(())
-    }
-}
-
-/// What one epoch measured, from the forward passes its batches already made (before each
-/// batch's update): no extra pass over the data.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct EpochStats {
-    /// The epoch, counting from 0 over the trainer's life (it continues after a resume).
-    pub epoch: usize,
-    /// The learning rate the epoch trained with.
-    pub lr: f64,
-    /// The course's epoch cost: the sum over batches of each batch's summed cost, over `m`.
-    pub cost: f64,
-    /// Fraction of examples predicted correctly; `None` for a linear output.
-    pub accuracy: Option<f64>,
-}
-
-/// Everything a run recorded. Storage is reserved before the first step.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct History {
-    /// One entry per epoch.
-    pub epochs: Vec<EpochStats>,
-    /// The mean cost of every mini-batch, in order (when recorded): mini-batch descent's wiggle.
-    pub batch_costs: Vec<f64>,
-}
-
-/// Hooks a front end uses to show progress; the loop knows nothing about terminals.
-pub trait Observer {
-    /// Called after every mini-batch with its mean cost.
-    fn on_batch(&mut self, epoch: usize, batch: usize, cost: f64) {
-        let _ = (epoch, batch, cost);
-    }
-
-    /// Called after every epoch; return `ControlFlow::Break(())` to stop after this epoch.
-    fn on_epoch(&mut self, stats: &EpochStats) -> ControlFlow<()> {
-        let _ = stats;
-        ControlFlow::Continue(())
-    }
-
-    /// Asked after every mini-batch (after [`on_batch`](Observer::on_batch)); return `true`
-    /// to stop there, e.g. on Ctrl-C. The trainer remembers the position
-    /// ([`Trainer::progress`]), so the next `fit`, or a trainer restored from
-    /// [`Trainer::resume_state`], continues with the next batch.
-    fn should_stop(&mut self) -> bool {
-        false
-    }
-}
-
-/// An observer that does nothing.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Silent;
-
-impl Observer for Silent {}
+use crate::observe::NoHook;
+use crate::{
+    Batches, DataSource, EpochHook, EpochProgress, EpochStats, History, Mlp, Observer, TrainConfig,
+    Workspace,
+};
 
 /// Runs mini-batch training: per epoch, the schedule's learning rate, a fresh order of the
 /// examples, and for each batch gather → forward → cost → backward → (clip) → optimizer step.
@@ -190,12 +78,6 @@ impl<T: Scalar, B: Backend<T>> Trainer<T, B> {
         self.epochs_done = epochs;
     }
 
-    /// Sets how many epochs the next [`fit`](Trainer::fit) trains (`config.epochs`): a front
-    /// end that saves checkpoints calls `fit` once per stretch of epochs.
-    pub fn set_epochs(&mut self, epochs: usize) {
-        self.config.epochs = epochs;
-    }
-
     /// How far into epoch [`epochs_done`](Trainer::epochs_done) training got when an
     /// [`Observer::should_stop`] stopped it mid-epoch (zero batches otherwise).
     #[must_use]
@@ -227,13 +109,34 @@ impl<T: Scalar, B: Backend<T>> Trainer<T, B> {
         data: &(impl DataSource<T> + ?Sized),
         observer: &mut dyn Observer,
     ) -> Result<History> {
+        self.fit_with(mlp, data, &mut NoHook(observer))
+    }
+
+    /// As [`fit`](Trainer::fit), with a hook that also sees the network and the trainer at
+    /// every epoch boundary ([`EpochHook::on_epoch_end`]): validation scores, checkpoints and
+    /// early stops happen between epochs of one run, which checks the data, allocates its
+    /// buffers and starts a prefetching worker once.
+    ///
+    /// The features are checked to be finite as the first epoch gathers them (and the next
+    /// one after a stop mid-epoch): a NaN or infinite feature is an
+    /// [`Error::InvalidArgument`] (op `"data"`) naming its example and feature, before the
+    /// batch that holds it trains.
+    ///
+    /// # Errors
+    /// As [`fit`](Trainer::fit).
+    pub fn fit_with(
+        &mut self,
+        mlp: &mut Mlp<T, B>,
+        data: &(impl DataSource<T> + ?Sized),
+        hook: &mut dyn EpochHook<T, B>,
+    ) -> Result<History> {
         check_data(mlp, data)?;
         let m = data.n_examples();
         let batches =
             Batches::new(m, self.config.batch_size, self.config.shuffle, self.config.seed)?;
         let n_batches = batches.n_batches();
         let layers = mlp.layers().to_vec();
-        let mut ws = Caches {
+        let ws = Caches {
             full: Workspace::<T, B>::new(&layers, batches.batch_size()),
             partial: batches.remainder().map(|r| Workspace::<T, B>::new(&layers, r)),
         };
@@ -250,7 +153,7 @@ impl<T: Scalar, B: Backend<T>> Trainer<T, B> {
         if self.epochs_done == 0 && self.progress.batches == 0 {
             self.optimizer.init(mlp.params())?;
         }
-        let mut history = History {
+        let history = History {
             epochs: Vec::with_capacity(self.config.epochs),
             batch_costs: Vec::with_capacity(if self.config.record_batch_costs {
                 self.config.epochs.saturating_mul(n_batches).min(1 << 26)
@@ -259,7 +162,7 @@ impl<T: Scalar, B: Backend<T>> Trainer<T, B> {
             }),
         };
         let start = self.epochs_done;
-        let plan = feed::Plan {
+        let plan = feed::FeedPlan {
             layers: &layers,
             output: mlp.output(),
             epochs: start..start + self.config.epochs,
@@ -269,30 +172,29 @@ impl<T: Scalar, B: Backend<T>> Trainer<T, B> {
             let handoff = Handoff::new(&batches, &layers);
             std::thread::scope(|scope| {
                 let feed = Feed::prefetched(scope, data, batches, &plan, &handoff)?;
-                self.run_epochs(mlp, data, feed, &mut ws, n_batches, &mut history, observer)?;
-                Ok(history)
+                let mut run = EpochRun { feed, ws, n_batches, history };
+                self.run_epochs(mlp, data, &mut run, hook)?;
+                Ok(run.history)
             })
         } else {
             let feed = Feed::inline(batches, &plan, data.n_targets());
-            self.run_epochs(mlp, data, feed, &mut ws, n_batches, &mut history, observer)?;
-            Ok(history)
+            let mut run = EpochRun { feed, ws, n_batches, history };
+            self.run_epochs(mlp, data, &mut run, hook)?;
+            Ok(run.history)
         }
     }
 
-    /// The epochs of [`fit`](Trainer::fit), from the batches `feed` gathers: per batch, forward
-    /// → cost → backward → (clip) → optimizer step. Returns early on an observer's stop.
-    #[allow(clippy::too_many_arguments)] // Private; `fit` is its one caller.
+    /// The epochs of [`fit_with`](Trainer::fit_with), from the batches `run.feed` gathers: per
+    /// batch, forward → cost → backward → (clip) → optimizer step. Returns early on a stop.
     fn run_epochs(
         &mut self,
         mlp: &mut Mlp<T, B>,
         data: &(impl DataSource<T> + ?Sized),
-        mut feed: Feed<'_, T, B>,
-        ws: &mut Caches<T, B>,
-        n_batches: usize,
-        history: &mut History,
-        observer: &mut dyn Observer,
+        run: &mut EpochRun<'_, T, B>,
+        hook: &mut dyn EpochHook<T, B>,
     ) -> Result<()> {
         let m = data.n_examples();
+        let n_batches = run.n_batches;
         let mut grads = mlp.zeros_like_params();
         let clip = self.config.clip_norm.map(T::from_f64);
         let start = self.epochs_done;
@@ -304,15 +206,15 @@ impl<T: Scalar, B: Backend<T>> Trainer<T, B> {
                     reason: format!("learning rate of epoch {epoch} is {lr}"),
                 });
             }
-            feed.start_epoch(epoch);
+            run.feed.start_epoch(epoch);
             let skip = std::mem::take(&mut self.progress);
             let (mut cost_sum, mut correct) = (skip.cost_sum, skip.correct);
             let mut stop = false;
             for batch in skip.batches..n_batches {
-                let g = feed.next(data, batch)?;
-                let ws = match ws.partial.as_mut() {
+                let g = run.feed.next(data, batch)?;
+                let ws = match run.ws.partial.as_mut() {
                     Some(p) if g.n == p.n_examples() => p,
-                    _ => &mut ws.full,
+                    _ => &mut run.ws.full,
                 };
                 mlp.forward(&g.x, ws)?;
                 let cost = mlp.cost_sum(ws, &g.y)?;
@@ -322,7 +224,7 @@ impl<T: Scalar, B: Backend<T>> Trainer<T, B> {
                 correct += mlp.count_correct(ws, &g.y)?;
                 mlp.backward(&g.x, &g.y, ws, &mut grads)?;
                 let n = g.n;
-                feed.recycle(g);
+                run.feed.recycle(g);
                 if let Some(max_norm) = clip {
                     crate::optim::clip_by_global_norm::<T, B>(&mut grads, max_norm)?;
                 }
@@ -335,13 +237,12 @@ impl<T: Scalar, B: Backend<T>> Trainer<T, B> {
                 }
                 cost_sum += cost.to_f64();
                 let batch_cost = cost.to_f64() / n as f64;
-                if self.config.record_batch_costs
-                    && history.batch_costs.len() < history.batch_costs.capacity()
-                {
-                    history.batch_costs.push(batch_cost);
+                let costs = &mut run.history.batch_costs;
+                if self.config.record_batch_costs && costs.len() < costs.capacity() {
+                    costs.push(batch_cost);
                 }
-                observer.on_batch(epoch, batch, batch_cost);
-                if observer.should_stop() {
+                hook.on_batch(epoch, batch, batch_cost);
+                if hook.should_stop() {
                     if batch + 1 < n_batches {
                         self.progress = EpochProgress { batches: batch + 1, cost_sum, correct };
                         return Ok(());
@@ -355,14 +256,24 @@ impl<T: Scalar, B: Backend<T>> Trainer<T, B> {
                 cost: cost_sum / m as f64,
                 accuracy: mlp.output().is_classifier().then(|| correct as f64 / m as f64),
             };
-            history.epochs.push(stats);
+            run.history.epochs.push(stats);
             self.epochs_done = epoch + 1;
-            if observer.on_epoch(&stats).is_break() || stop {
+            let observed = hook.on_epoch(&stats);
+            let hooked = hook.on_epoch_end(mlp, self, &stats);
+            if observed.is_break() || hooked.is_break() || stop {
                 break;
             }
         }
         Ok(())
     }
+}
+
+/// What [`Trainer::run_epochs`] works with: the batches, the caches, and the record.
+struct EpochRun<'a, T: Scalar, B: Backend<T>> {
+    feed: Feed<'a, T, B>,
+    ws: Caches<T, B>,
+    n_batches: usize,
+    history: History,
 }
 
 /// The forward/backward caches of the full and the partial batch size.
@@ -398,89 +309,4 @@ fn check_data<T: Scalar, B: Backend<T>>(
         })?;
     }
     Ok(())
-}
-
-/// Copies the examples `idx` into the batch buffers `x` (features) and `y` (encoded targets),
-/// through `target` (`n_targets` long). Allocates nothing.
-///
-/// A sigmoid or linear output whose width is the data's target width stores the targets as
-/// they are: they are read straight into `y`, and a sigmoid's label is checked to be 0 or 1
-/// there. Softmax labels go through [`Mlp::encode_target`] (one-hot). Used by the training
-/// feed (inline or prefetching) and by evaluation.
-pub(crate) fn gather<T: Scalar, B: Backend<T>>(
-    output: Output,
-    data: &(impl DataSource<T> + ?Sized),
-    idx: impl Iterator<Item = usize>,
-    target: &mut [T],
-    x: &mut B::Matrix,
-    y: &mut B::Matrix,
-) -> Result<()> {
-    let as_stored = output != Output::Softmax && target.len() == B::shape(y).0;
-    let sigmoid = output == Output::Sigmoid;
-    // Whether a sigmoid label is neither 0 nor 1, accumulated without a branch per example
-    // (the labels of a shuffled batch would mispredict half of them).
-    let mut not_a_label = false;
-    let mut n = 0;
-    for (c, j) in idx.enumerate() {
-        data.read_example(j, B::col_mut(x, c));
-        if as_stored {
-            let col = B::col_mut(y, c);
-            data.read_target(j, col);
-            not_a_label |= sigmoid & !((col[0] == T::ZERO) | (col[0] == T::ONE));
-        } else {
-            data.read_target(j, target);
-            crate::cost::encode_target(output, target, B::col_mut(y, c))?;
-        }
-        n = c + 1;
-    }
-    if not_a_label {
-        // `encode_target` names the first bad label in its error.
-        for c in 0..n {
-            target.copy_from_slice(B::col(y, c));
-            crate::cost::encode_target(output, target, B::col_mut(y, c))?;
-        }
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use descent_nalgebra::Nalgebra;
-
-    use super::*;
-    use crate::{Dataset, MlpConfig};
-
-    #[test]
-    fn gather_reads_sigmoid_labels_as_stored_and_names_a_bad_one() {
-        let mlp = Mlp::<f64, Nalgebra>::new(&MlpConfig::course()).unwrap();
-        let features = vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
-        let good = Dataset::new(2, features.clone(), 1, vec![1.0, 0.0, 1.0]).unwrap();
-        let zeros = <Nalgebra as Backend<f64>>::zeros;
-        let (mut x, mut y) = (zeros(2, 2), zeros(1, 2));
-        let mut target = [0.0];
-        gather::<f64, Nalgebra>(
-            mlp.output(),
-            &good,
-            [2, 1].into_iter(),
-            &mut target,
-            &mut x,
-            &mut y,
-        )
-        .unwrap();
-        assert_eq!(x.as_slice(), &[5.0, 6.0, 3.0, 4.0]);
-        assert_eq!(y.as_slice(), &[1.0, 0.0]);
-        // The first label that is neither 0 nor 1 in the batch's order is named.
-        let bad = Dataset::new(2, features, 1, vec![1.0, 0.5, 2.0]).unwrap();
-        let (mut x, mut y) = (zeros(2, 3), zeros(1, 3));
-        let err = gather::<f64, Nalgebra>(
-            mlp.output(),
-            &bad,
-            [0, 2, 1].into_iter(),
-            &mut target,
-            &mut x,
-            &mut y,
-        );
-        let err = err.unwrap_err().to_string();
-        assert!(err.contains("needs labels 0 or 1, got 2"), "{err}");
-    }
 }

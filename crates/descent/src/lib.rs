@@ -41,6 +41,9 @@
 pub use descent_core as core;
 pub use descent_core::{Backend, Error, Optimizer, Result, Scalar, Schedule, Trans};
 pub use descent_train as train;
+pub use threads::{MATMUL_THREADS_VAR, set_threads};
+
+mod threads;
 
 #[cfg(feature = "faer")]
 pub use descent_faer::Faer;

@@ -99,7 +99,8 @@ fn unknown_optimizer_or_backend() {
 
 #[test]
 fn layer_product_too_large_names_the_size() {
-    let err = fails_once(2, &["train", "--layers", "200000,200000,200000"], &["--layers", "needs"]);
+    let err =
+        fails_once(2, &["train", "--layers", "200000,200000,200000"], &["--layers", "would need"]);
     assert!(err.contains("GiB") && err.contains("available"), "{err}");
     let huge = format!("{},{}", usize::MAX, usize::MAX);
     fails_once(2, &["train", "--layers", &huge], &["--layers"]);

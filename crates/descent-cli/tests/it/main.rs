@@ -27,6 +27,38 @@ fn train_with_few_epochs_prints_a_summary() {
 }
 
 #[test]
+fn the_summary_reports_the_last_epoch_unless_final_eval_scores_the_network() {
+    let dir = crate::common::TempDir::new("summary");
+    let history = dir.file("h.csv");
+    let out = crate::common::ok(&["train", "--epochs", "20", "--quiet", "--history", &history]);
+    // The history's last row: epoch, lr, cost, accuracy.
+    let csv = std::fs::read_to_string(&history).unwrap();
+    let last: Vec<f64> =
+        csv.lines().last().unwrap().split(',').map(|v| v.parse().unwrap()).collect();
+    let expected = format!("last epoch: cost {:.6}, training accuracy {:.4}", last[2], last[3]);
+    assert!(out.contains(&expected), "{expected:?} not in {out}");
+    // --final-eval: one more pass, the trained network's cost and accuracy, as eval gives.
+    let model = dir.file("m.safetensors");
+    let out = crate::common::ok(&[
+        "train",
+        "--epochs",
+        "20",
+        "--quiet",
+        "--final-eval",
+        "--save",
+        &model,
+    ]);
+    let eval = crate::common::ok(&["eval", "--model", &model, "--json"]);
+    let eval: serde_json::Value = serde_json::from_str(&eval).unwrap();
+    let expected = format!(
+        "final cost {:.6}, training accuracy {:.4}",
+        eval["cost"].as_f64().unwrap(),
+        eval["accuracy"].as_f64().unwrap()
+    );
+    assert!(out.contains(&expected), "{expected:?} not in {out}");
+}
+
+#[test]
 fn every_backend_and_dtype_trains() {
     for backend in ["ndarray", "nalgebra", "faer"] {
         for dtype in ["f32", "f64"] {

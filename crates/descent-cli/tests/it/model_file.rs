@@ -109,7 +109,7 @@ fn logistic_regression_file_eval_and_predict_agree_with_a_hand_forward_pass() {
 fn course_network_file_has_every_tensor_in_f32_and_eval_reproduces_training_accuracy() {
     let dir = TempDir::new("course");
     let model = dir.file("m.safetensors");
-    let out = ok(&["train", "--epochs", "40", "--save", &model, "--quiet"]);
+    let out = ok(&["train", "--epochs", "40", "--save", &model, "--quiet", "--final-eval"]);
     let (tensors, meta) = read_safetensors(dir.path("m.safetensors").as_path());
     let shapes: Vec<(&str, Vec<usize>)> = tensors
         .iter()
@@ -130,7 +130,9 @@ fn course_network_file_has_every_tensor_in_f32_and_eval_reproduces_training_accu
     assert!(tensors.values().all(|t| t.dtype == "F32"));
     assert_eq!((meta["layers"].as_str(), meta["activation"].as_str()), ("2,5,2,1", "relu"));
     assert!(!meta.contains_key("standardize_mean"));
-    // The summary's training accuracy is the saved network's accuracy on the same data.
+    // With --final-eval, the summary's training accuracy is the saved network's accuracy on
+    // the same data.
+    assert!(out.contains("final cost "), "{out}");
     let accuracy = out.split("training accuracy ").nth(1).unwrap()[..6].to_owned();
     let eval = ok(&["eval", "--model", &model]);
     assert!(eval.contains(&format!("accuracy {accuracy}")), "{out}\n{eval}");

@@ -3,13 +3,13 @@
 use std::collections::HashMap;
 
 use super::{
-    Dtype, File, IoError, ModelFile, Path, Read, Result, SafeTensors, StDtype, Standardization,
-    check_model, param_name, widths_str,
+    Dtype, File, IoError, ModelFile, Path, Read, Result, SafeTensors, StDtype, check_model,
+    param_name, widths_str,
 };
 use crate::checkpoint::OPT_PREFIX;
 use crate::model::{MODEL_FORMAT, MODEL_VERSION, Parameters};
 use crate::npy::shape_str;
-use descent_train::{Activation, Output};
+use descent_train::{Activation, FeatureStats, Output};
 
 /// The largest header the safetensors format allows (100 MB).
 const MAX_HEADER: u64 = 100_000_000;
@@ -100,7 +100,7 @@ pub(crate) fn decode_model<'a>(
     };
     let standardize = match (meta.get("standardize_mean"), meta.get("standardize_std")) {
         (None, None) => None,
-        (Some(mean), Some(std)) => Some(Standardization {
+        (Some(mean), Some(std)) => Some(FeatureStats {
             mean: parse_floats(path, "standardize_mean", mean)?,
             std: parse_floats(path, "standardize_std", std)?,
         }),

@@ -22,7 +22,7 @@ fn written_model() -> ModelFile {
             vec![1.0, -0.75, 2.0],
             vec![0.125],
         ],
-        standardize: Some(Standardization { mean: vec![0.5, -1.25], std: vec![2.0, 0.0] }),
+        standardize: Some(FeatureStats { mean: vec![0.5, -1.25], std: vec![2.0, 0.0] }),
     }
 }
 
@@ -39,7 +39,7 @@ fn softmax_model() -> ModelFile {
             vec![0.1, 0.2, 0.3, 0.4, 0.5, 0.6],
             vec![1.0, 2.0, 3.0],
         ],
-        standardize: Some(Standardization { mean: vec![0.5, -1.25], std: vec![2.0, 0.0] }),
+        standardize: Some(FeatureStats { mean: vec![0.5, -1.25], std: vec![2.0, 0.0] }),
     }
 }
 
@@ -368,7 +368,7 @@ fn invalid_models_are_not_saved_and_keep_the_old_file() {
     let mut missing = written_model();
     missing.params.pop();
     let mut stats = written_model();
-    stats.standardize = Some(Standardization { mean: vec![0.0], std: vec![1.0] });
+    stats.standardize = Some(FeatureStats { mean: vec![0.0], std: vec![1.0] });
     let mut widths = written_model();
     widths.layers = vec![2, 3, 2];
     for (model, kind) in [

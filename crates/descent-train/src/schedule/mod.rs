@@ -157,6 +157,26 @@ impl ScheduleConfig {
         }
     }
 
+    /// As [`validate`](ScheduleConfig::validate), and checks `lr0` too: what
+    /// [`build`](ScheduleConfig::build) would refuse, without building the schedule.
+    ///
+    /// # Errors
+    /// As [`build`](ScheduleConfig::build).
+    pub fn validate_for(&self, lr0: f64) -> Result<()> {
+        self.validate()?;
+        let op = self.name();
+        check_lr(op, "lr0", lr0)?;
+        if let Self::Cosine { lr_min, .. } = *self
+            && lr_min > lr0
+        {
+            return Err(Error::InvalidArgument {
+                op,
+                reason: format!("lr_min ({lr_min}) must not exceed lr0 ({lr0})"),
+            });
+        }
+        Ok(())
+    }
+
     /// The schedule starting at `lr0`.
     ///
     /// # Errors

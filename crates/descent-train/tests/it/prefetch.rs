@@ -114,9 +114,12 @@ fn a_prefetching_run_stops_mid_epoch_and_continues_to_the_same_parameters() {
     let mut stop = StopAt { after: Some(13), batches: 0, break_after_epoch: false };
     let first = trainer.fit(&mut mlp, &data, &mut stop).unwrap();
     assert_eq!((first.epochs.len(), trainer.progress().batches), (1, 3));
-    trainer.set_epochs(2);
-    trainer.fit(&mut mlp, &data, &mut Silent).unwrap();
-    assert_eq!(trainer.epochs_done(), 3);
+    // Two more epochs (the unfinished one counting as one) from the stopped trainer's state.
+    let state = trainer.resume_state();
+    let mut rest = self::trainer::<f64, Ndarray>(TrainConfig { epochs: 2, ..config.clone() });
+    rest.restore(&mlp, &state).unwrap();
+    rest.fit(&mut mlp, &data, &mut Silent).unwrap();
+    assert_eq!(rest.epochs_done(), 3);
     assert_eq!(bits(&mlp), whole, "stopped and continued vs uninterrupted");
 
     // An observer that ends the run after its first epoch of three.

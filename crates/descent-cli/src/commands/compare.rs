@@ -5,31 +5,32 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, anyhow};
-use clap::ValueEnum;
-use descent::train::Trainer;
-use descent::train::evaluate;
+use clap::parser::ValueSource;
+use clap::{ArgMatches, ValueEnum};
 use descent::train::optim::OptimizerConfig;
+use descent::train::{Trainer, evaluate};
 use descent::{Backend, Scalar};
 
-use crate::Failure;
 use crate::args::{CompareArgs, OptimizerArg};
-use crate::boundary::{grid_classes, grid_for};
-use crate::flags::{descent_threads, optimizer_config, threads_or_all_cores};
-use crate::plan::Plan;
-use crate::plot::{self, Boundary, Curve};
-use crate::progress::Progress;
+use crate::failure::Failure;
+use crate::output::boundary::{grid_classes, grid_for};
+use crate::output::plot::{self, Boundary, Curve};
+use crate::output::progress::Progress;
+use crate::plan::TrainPlan;
+use crate::spec::{OptimizerFlags, RunSpec, optimizer_config};
 
 /// The figure's path without `--plot`.
 pub const DEFAULT_PLOT: &str = "descent-compare.png";
 
-/// Runs `descent compare`.
-pub fn run(args: &CompareArgs) -> Result<(), Failure> {
-    check_unsupported(args).map_err(Failure::Input)?;
-    let plan = Plan::from_args(&args.train).map_err(Failure::Input)?;
+/// Runs `descent compare` (`matches` are the subcommand's).
+pub fn run(args: &CompareArgs, matches: &ArgMatches) -> Result<(), Failure> {
+    check_unsupported(matches).map_err(Failure::Input)?;
+    let spec = RunSpec::fresh(&args.train).map_err(Failure::Input)?;
     let optimizers = parse_optimizers(args).map_err(Failure::Input)?;
-    descent_threads(threads_or_all_cores(args.train.threads)).map_err(Failure::Input)?;
+    crate::threads::set(spec.threads);
+    let plan = TrainPlan::new(&spec, false).map_err(Failure::Input)?;
     let plot = plot_path(args);
-    dispatch!(args.train.backend, args.train.dtype, compare(&plan, args, &optimizers, &plot))
+    dispatch!(spec.backend, spec.dtype, compare(&spec, &plan, &optimizers, &plot))
 }
 
 /// The figure's path: `--plot`, or `descent-compare.png`.
@@ -37,16 +38,21 @@ fn plot_path(args: &CompareArgs) -> PathBuf {
     args.train.plot.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_PLOT))
 }
 
-/// Refuses the `train` flags that have no meaning for a comparison.
-fn check_unsupported(args: &CompareArgs) -> anyhow::Result<()> {
-    let train = &args.train;
-    for (flag, given) in [
-        ("--save", train.save.is_some()),
-        ("--history", train.history.is_some()),
-        ("--validation", train.validation.is_some()),
-    ] {
-        if given {
-            return Err(anyhow!("{flag}: not supported by compare (use descent train)"));
+/// The `train` flags that have no meaning for a comparison, and why.
+const UNSUPPORTED: [(&str, &str); 6] = [
+    ("optimizer", "compare trains every optimizer of --optimizers"),
+    ("save", "not supported by compare (use descent train)"),
+    ("history", "not supported by compare (use descent train)"),
+    ("validation", "not supported by compare (use descent train)"),
+    ("resume", "compare starts every optimizer afresh (use descent train)"),
+    ("checkpoint_every", "compare writes no checkpoints (use descent train)"),
+];
+
+/// Refuses the `train` flags that `compare` accepts on its command line but cannot honour.
+fn check_unsupported(matches: &ArgMatches) -> anyhow::Result<()> {
+    for (id, why) in UNSUPPORTED {
+        if matches.value_source(id) == Some(ValueSource::CommandLine) {
+            return Err(anyhow!("--{}: {why}", id.replace('_', "-")));
         }
     }
     Ok(())
@@ -62,7 +68,7 @@ fn parse_optimizers(args: &CompareArgs) -> anyhow::Result<Vec<OptimizerConfig>> 
                 i + 1
             )
         })?;
-        let config = optimizer_config(kind, &args.train);
+        let config = optimizer_config(kind, &OptimizerFlags::from(&args.train));
         config.validate().context("--optimizers settings")?;
         res.push(config);
     }
@@ -80,8 +86,8 @@ struct RunResult {
 }
 
 fn compare<T: Scalar, B: Backend<T>>(
-    plan: &Plan,
-    args: &CompareArgs,
+    spec: &RunSpec,
+    plan: &TrainPlan,
     optimizers: &[OptimizerConfig],
     plot_path: &Path,
 ) -> Result<(), Failure> {
@@ -90,13 +96,12 @@ fn compare<T: Scalar, B: Backend<T>>(
     let mut results = Vec::with_capacity(optimizers.len());
     for optimizer in optimizers {
         // The same seed gives every optimizer the same initial parameters and the same batches.
-        let mut mlp = plan.build_mlp::<T, B>().map_err(Failure::Input)?;
+        let mut mlp = plan.build_mlp::<T, B>(spec).map_err(Failure::Input)?;
         let built = optimizer.build::<T, B>().context("--optimizers").map_err(Failure::Input)?;
-        let schedule =
-            plan.schedule.build(args.train.lr).context("--decay").map_err(Failure::Input)?;
-        let mut trainer = Trainer::new(plan.train.clone(), built, schedule)
+        let schedule = spec.schedule.build(spec.lr).context("--decay").map_err(Failure::Input)?;
+        let mut trainer = Trainer::new(spec.train.clone(), built, schedule)
             .map_err(|e| Failure::Input(e.into()))?;
-        let mut progress = Progress::new(plan.train.epochs, args.train.quiet);
+        let mut progress = Progress::new(spec.train.epochs, spec.outputs.quiet);
         let start = Instant::now();
         let history = trainer.fit(&mut mlp, &data, &mut progress);
         progress.finish();
@@ -107,21 +112,29 @@ fn compare<T: Scalar, B: Backend<T>>(
             )
         })?;
         let seconds = start.elapsed().as_secs_f64();
-        let eval = evaluate(&mlp, &data).map_err(|e| Failure::Run(e.into()))?;
+        // The last epoch's figures, or with --final-eval the trained network's.
+        let (cost, accuracy) = match history.epochs.last() {
+            _ if spec.outputs.final_eval => {
+                let eval = evaluate(&mlp, &data).map_err(|e| Failure::Run(e.into()))?;
+                (eval.cost, eval.accuracy)
+            }
+            Some(last) => (last.cost, last.accuracy),
+            None => (f64::NAN, None),
+        };
         let classes = match &boundary_grid {
             Some((grid, _)) => Some(grid_classes(&mlp, grid).map_err(Failure::Run)?),
             None => None,
         };
         results.push(RunResult {
             name: optimizer.name().to_string(),
-            cost: eval.cost,
-            accuracy: eval.accuracy,
+            cost,
+            accuracy,
             seconds,
             curve: history.epochs.iter().map(|e| e.cost).collect(),
             classes,
         });
     }
-    print_table(plan, args, &results, B::NAME, T::DTYPE);
+    print_table(spec, plan, &results, B::NAME, T::DTYPE);
     let curves: Vec<Curve> = results
         .iter()
         .map(|r| Curve { name: r.name.clone(), costs: r.curve.clone(), batch_costs: Vec::new() })
@@ -138,29 +151,38 @@ fn compare<T: Scalar, B: Backend<T>>(
         .collect();
     let title = format!(
         "{} — layers {}, lr {}, batch {}, {} epochs",
-        args.train.data.data,
-        plan.mlp.layers.iter().map(ToString::to_string).collect::<Vec<_>>().join("-"),
-        args.train.lr,
-        plan.train.batch_size,
-        plan.train.epochs
+        spec.data.data,
+        plan.layers_str(),
+        spec.lr,
+        spec.train.batch_size,
+        spec.train.epochs
     );
     let grid = boundary_grid.as_ref().map(|(g, p)| (*g, p.as_slice()));
     plot::comparison(plot_path, &title, &curves, &boundaries, grid).map_err(Failure::Run)?;
-    println!("plot written to {}", plot_path.display());
+    if !spec.outputs.quiet {
+        println!("plot written to {}", plot_path.display());
+    }
     Ok(())
 }
 
-fn print_table(plan: &Plan, args: &CompareArgs, results: &[RunResult], backend: &str, dtype: &str) {
+fn print_table(
+    spec: &RunSpec,
+    plan: &TrainPlan,
+    results: &[RunResult],
+    backend: &str,
+    dtype: &str,
+) {
     println!(
         "descent compare: {} ({} examples), lr {}, decay {}, batch {}, {} epochs, {backend} {dtype}",
-        args.train.data.data,
+        spec.data.data,
         plan.data.n_examples(),
-        args.train.lr,
-        plan.schedule.name(),
-        plan.train.batch_size,
-        plan.train.epochs
+        spec.lr,
+        spec.schedule.name(),
+        spec.train.batch_size,
+        spec.train.epochs
     );
-    println!("{:<10} {:>12} {:>10} {:>9}", "optimizer", "final cost", "accuracy", "time (s)");
+    let cost = if spec.outputs.final_eval { "final cost" } else { "last epoch" };
+    println!("{:<10} {:>12} {:>10} {:>9}", "optimizer", cost, "accuracy", "time (s)");
     for r in results {
         let accuracy = r.accuracy.map_or("-".to_string(), |a| format!("{a:.4}"));
         println!("{:<10} {:>12.6} {:>10} {:>9.3}", r.name, r.cost, accuracy, r.seconds);

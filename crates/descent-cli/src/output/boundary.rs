@@ -4,7 +4,7 @@
 use descent::train::{Dataset, Mlp, Output, predict};
 use descent::{Backend, Scalar};
 
-use crate::plot::{Grid, LabelledPoint};
+use super::plot::{Grid, LabelledPoint};
 
 /// Cells per side of the decision-boundary grid.
 pub const GRID_CELLS: usize = 150;

@@ -10,8 +10,8 @@ use rand::SeedableRng;
 use rand_distr::{Distribution, StandardNormal};
 use rand_pcg::Pcg64;
 
-use crate::Failure;
 use crate::args::{DtypeArg, GenArgs};
+use crate::failure::Failure;
 
 /// Examples generated per piece: the memory `gen` uses does not grow with `--examples`.
 pub const CHUNK: usize = 1 << 16;

@@ -6,7 +6,7 @@ use std::ops::ControlFlow;
 use descent::train::{EpochStats, Observer};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::report::Validation;
+use crate::session::{Monitor, Validation};
 
 /// Draws epoch, cost, accuracy and ETA; hidden when stderr is not a terminal.
 pub struct Progress {
@@ -31,8 +31,15 @@ impl Progress {
         Self { bar, training: String::new(), validation: String::new() }
     }
 
+    /// Removes the bar from the terminal.
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+impl Monitor for Progress {
     /// Shows the validation set's latest accuracy (or cost) after the training figures.
-    pub fn set_validation(&mut self, score: &Validation) {
+    fn on_validation(&mut self, score: &Validation) {
         if self.bar.is_hidden() {
             return;
         }
@@ -41,11 +48,6 @@ impl Progress {
             None => format!(", validation cost {:.6}", score.cost),
         };
         self.bar.set_message(format!("{}{}", self.training, self.validation));
-    }
-
-    /// Removes the bar from the terminal.
-    pub fn finish(&self) {
-        self.bar.finish_and_clear();
     }
 }
 

@@ -21,15 +21,16 @@ use descent::train::{DataSource, Dataset, FeatureStats, Output, Standardized, pr
 use descent::{Backend, Scalar};
 use descent_io::{AtomicFile, MmapDataset, ModelFile};
 
-use crate::Failure;
-use crate::args::PredictArgs;
-use crate::boundary::class_of;
-use crate::data;
-use crate::eval::{check_width, dtype_arg, load_model};
-use crate::plan::check_output_folder;
+use crate::args::{DtypeArg, PredictArgs};
+use crate::failure::Failure;
+use crate::output::boundary::class_of;
+use crate::plan::data;
+use crate::plan::model::{check_width, load_model};
+use crate::spec::check_output_folder;
 
 /// Runs `descent predict`.
 pub fn run(args: &PredictArgs) -> Result<(), Failure> {
+    crate::threads::set(crate::threads::ONE);
     check_output_folder("--out", args.out.as_deref()).map_err(Failure::Input)?;
     let model = load_model(&args.model).map_err(Failure::Input)?;
     let name = &args.data.data;
@@ -43,30 +44,30 @@ pub fn run(args: &PredictArgs) -> Result<(), Failure> {
         FeatureStats::scan::<f64>(&mapped)
             .with_context(|| format!("--data {name}"))
             .map_err(Failure::Input)?;
+        let dtype = DtypeArg::from(model.dtype);
         match &model.standardize {
-            Some(s) => {
-                let stats = FeatureStats { mean: s.mean.clone(), std: s.std.clone() };
-                let source = Standardized::new::<f64>(&mapped, &stats)
+            Some(stats) => {
+                let source = Standardized::new::<f64>(&mapped, stats)
                     .context("--model: the standardization does not fit the data")
                     .map_err(Failure::Input)?;
-                dispatch!(args.backend, dtype_arg(model.dtype), predictions(&model, &source, w))?
+                dispatch!(args.backend, dtype, predictions(&model, &source, w))?
             }
-            None => {
-                dispatch!(args.backend, dtype_arg(model.dtype), predictions(&model, &mapped, w))?
-            }
+            None => dispatch!(args.backend, dtype, predictions(&model, &mapped, w))?,
         }
     } else {
         let (n_features, mut x) =
             data::load_features(&args.data, model.layers[0]).map_err(Failure::Input)?;
         check_width(&model, n_features, name).map_err(Failure::Input)?;
-        if let Some(s) = &model.standardize {
-            data::standardize_features(&mut x, n_features, s);
+        if let Some(stats) = &model.standardize {
+            for example in x.chunks_mut(n_features.max(1)) {
+                stats.apply(example);
+            }
         }
         let m = x.len() / n_features;
         let data = Dataset::new(n_features, x, 1, vec![0.0; m])
             .context("--data")
             .map_err(Failure::Input)?;
-        dispatch!(args.backend, dtype_arg(model.dtype), predictions(&model, &data, w))?
+        dispatch!(args.backend, DtypeArg::from(model.dtype), predictions(&model, &data, w))?
     }
     out.finish()
 }

@@ -12,7 +12,7 @@ use plotters::prelude::*;
 use plotters::style::{FontStyle, register_font};
 
 /// DejaVu Sans (license in `assets/DejaVuSans-LICENSE.txt`).
-const FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
+const FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
 
 /// Line and class colours: the colour-blind-safe "tab10" palette of matplotlib, so the
 /// figures look like the course's.

@@ -1,11 +1,10 @@
 //! Data for every subcommand: `--data` as a file or a built-in set, the validation split, the
-//! labels' checks and z-score standardization.
+//! labels' checks, and the inputs z-scored with `FeatureStats`.
 
 use std::path::Path;
 
 use anyhow::{Context, anyhow};
-use descent::train::{Batches, DataSource, Dataset, Output, datasets};
-use descent_io::Standardization;
+use descent::train::{Batches, DataSource, Dataset, FeatureStats, Output, datasets};
 
 use crate::args::DataArgs;
 
@@ -199,9 +198,6 @@ pub fn split(
     fraction: f64,
     seed: u64,
 ) -> anyhow::Result<(Dataset<f64>, Dataset<f64>)> {
-    if !(fraction > 0.0 && fraction < 1.0) {
-        return Err(anyhow!("--validation: must be a fraction in (0, 1), got {fraction}"));
-    }
     let m = data.n_examples();
     let n_val = (fraction * m as f64).round() as usize;
     if n_val == 0 || n_val >= m {
@@ -226,33 +222,12 @@ fn subset(data: &Dataset<f64>, idx: &[usize]) -> anyhow::Result<Dataset<f64>> {
     Ok(Dataset::new(data.n_features(), x, data.n_targets(), y)?)
 }
 
-/// The mean and (population) standard deviation of every input; a constant input gets
-/// standard deviation 0, so it is only centered.
-pub fn fit_standardization(data: &Dataset<f64>) -> Standardization {
-    // One streaming pass, the same as for memory-mapped data (`crate::stream`), so both give
-    // the same statistics; a data set's features are finite, so the scan cannot fail.
-    match descent::train::FeatureStats::scan::<f64>(data) {
-        Ok(stats) => crate::stream::to_standardization(&stats),
-        Err(_) => unreachable!("a Dataset holds finite features"),
-    }
-}
-
-/// Applies z-scores to column-major features of `n_features` inputs.
-pub fn standardize_features(x: &mut [f64], n_features: usize, s: &Standardization) {
-    for example in x.chunks_mut(n_features) {
-        for ((v, &mu), &sd) in example.iter_mut().zip(&s.mean).zip(&s.std) {
-            *v -= mu;
-            if sd > 0.0 {
-                *v /= sd;
-            }
-        }
-    }
-}
-
 /// The data set with its inputs z-scored.
-pub fn standardize(data: &Dataset<f64>, s: &Standardization) -> anyhow::Result<Dataset<f64>> {
+pub fn standardize(data: &Dataset<f64>, s: &FeatureStats) -> anyhow::Result<Dataset<f64>> {
     let mut x = data.features().to_vec();
-    standardize_features(&mut x, data.n_features(), s);
+    for example in x.chunks_mut(data.n_features().max(1)) {
+        s.apply(example);
+    }
     Ok(Dataset::new(data.n_features(), x, data.n_targets(), data.targets().to_vec())?)
 }
 
@@ -268,7 +243,7 @@ mod tests {
     fn standardization_is_numpy_mean_and_std_and_centres_a_constant_column() {
         // numpy: x = [[1, 5], [2, 5], [3, 5], [6, 5]]; x.mean(0) = [3, 5]; x.std(0) = [√3.5, 0].
         let d = data(vec![1., 5., 2., 5., 3., 5., 6., 5.], 2, vec![0., 1., 0., 1.]);
-        let s = fit_standardization(&d);
+        let s = FeatureStats::scan::<f64>(&d).unwrap();
         assert_eq!(s.mean, [3.0, 5.0]);
         assert!((s.std[0] - 3.5_f64.sqrt()).abs() < 1e-15);
         assert_eq!(s.std[1], 0.0);
@@ -280,7 +255,7 @@ mod tests {
     #[test]
     fn a_constant_non_integer_column_is_only_centred() {
         let d = data(vec![0.1, 0.1, 0.1], 1, vec![0., 1., 0.]);
-        assert_eq!(fit_standardization(&d).std, [0.0]);
+        assert_eq!(FeatureStats::scan::<f64>(&d).unwrap().std, [0.0]);
     }
 
     #[test]

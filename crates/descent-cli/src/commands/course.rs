@@ -8,12 +8,11 @@ use anyhow::anyhow;
 use descent::{Backend, Faer, Nalgebra, Ndarray};
 use descent_course::{PRINTED_EPOCHS, Replay, Run, replay_with};
 
-use crate::Failure;
 use crate::args::{BackendArg, CourseArgs};
-use crate::boundary::{grid_classes, grid_for};
-use crate::flags::descent_threads;
-use crate::plan::{check_output_folder, check_plot_extension};
-use crate::plot::{self, Boundary, Curve};
+use crate::failure::Failure;
+use crate::output::boundary::{grid_classes, grid_for};
+use crate::output::plot::{self, Boundary, Curve};
+use crate::spec::{check_output_folder, check_plot_extension};
 
 /// The printed costs must agree with the notebook's six decimals to this.
 const COST_TOLERANCE: f64 = 1e-6;
@@ -24,7 +23,7 @@ pub fn run(args: &CourseArgs) -> Result<(), Failure> {
     check_output_folder("--plot", args.plot.as_deref()).map_err(Failure::Input)?;
     check_plot_extension(args.plot.as_deref()).map_err(Failure::Input)?;
     // Tiny matrices: more threads only add overhead.
-    descent_threads(1).map_err(Failure::Input)?;
+    crate::threads::set(crate::threads::ONE);
     match args.backend {
         BackendArg::Ndarray => replay_all::<Ndarray>(args, &runs),
         BackendArg::Nalgebra => replay_all::<Nalgebra>(args, &runs),

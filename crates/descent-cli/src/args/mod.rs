@@ -1,0 +1,137 @@
+//! The command line as clap parses it: the flags of every subcommand with their defaults and
+//! help texts, and nothing done with them yet. The layers above resolve them once
+//! (`crate::spec`).
+
+mod train;
+mod values;
+
+use clap::{Args, Parser, Subcommand};
+
+pub use train::{DataArgs, TrainArgs};
+pub use values::{BackendArg, DecayArg, DtypeArg, OptimizerArg};
+
+/// Train dense neural networks with the classic optimization methods.
+#[derive(Debug, Parser)]
+#[command(name = "descent", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Train a network (with no flags: the course's experiment on the built-in moons data).
+    Train(TrainArgs),
+    /// Cost and accuracy (MSE for regression) of a saved model on a data set.
+    Eval(EvalArgs),
+    /// One prediction per example of a data set: class and probability, or value(s).
+    Predict(PredictArgs),
+    /// Train several optimizers from the same initial parameters on the same batches; print a
+    /// table and plot their cost curves and decision boundaries.
+    Compare(CompareArgs),
+    /// Replay the course notebook "Optimization methods" exactly (its seeds, decay timing and
+    /// cost, f64) and print our numbers beside the notebook's.
+    Course(CourseArgs),
+    /// Write a built-in data set of any size to `.npy` files (features and labels), in pieces:
+    /// data for training from disk.
+    Gen(GenArgs),
+}
+
+/// `descent course` flags.
+#[derive(Debug, Args)]
+pub struct CourseArgs {
+    /// Which run: gd, momentum, adam, gd-update-lr, gd-decay, momentum-decay, adam-decay, or
+    /// all seven.
+    #[arg(long, default_value = "all")]
+    pub run: String,
+    /// Dense-math backend (always f64, as the notebook).
+    #[arg(long, value_enum, default_value_t = BackendArg::Faer)]
+    pub backend: BackendArg,
+    /// Print one JSON object per line and run (run, accuracy, notebook_accuracy, costs at
+    /// epochs 0, 1000, …, 4000) instead of the notebook's text and table.
+    #[arg(long)]
+    pub json: bool,
+    /// Write the cost curves and decision boundaries to this PNG (or SVG, by extension).
+    /// Default: no plot.
+    #[arg(long)]
+    pub plot: Option<std::path::PathBuf>,
+}
+
+/// `descent gen` flags.
+#[derive(Debug, Args)]
+#[command(allow_negative_numbers = true)]
+pub struct GenArgs {
+    /// A built-in data set: moons, circles or spirals (3 classes).
+    #[arg(long, default_value = "moons")]
+    pub data: String,
+    /// Number of examples.
+    #[arg(long)]
+    pub examples: usize,
+    /// Features per example: the data set's own (2), followed by standard-normal noise
+    /// features up to this width. Default: the data set's own.
+    #[arg(long)]
+    pub features: Option<usize>,
+    /// Noise of the data set (standard deviation).
+    #[arg(long, default_value_t = 0.2)]
+    pub noise: f64,
+    /// Seed of the data (3, as the built-in data of `descent train`).
+    #[arg(long, default_value_t = 3)]
+    pub seed: u64,
+    /// Element type of both files.
+    #[arg(long, value_enum, default_value_t = DtypeArg::F32)]
+    pub dtype: DtypeArg,
+    /// The features file: shape (examples, features), C order.
+    #[arg(long)]
+    pub out: std::path::PathBuf,
+    /// The labels file: shape (examples,).
+    #[arg(long)]
+    pub labels: std::path::PathBuf,
+}
+
+/// `descent eval` flags.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// The model file written by `descent train --save`.
+    #[arg(long, value_name = "PATH")]
+    pub model: std::path::PathBuf,
+    /// The examples to evaluate on.
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Print one JSON object on one line (accuracy, cost, examples, …) instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Dense-math backend (the scalar type is the model file's).
+    #[arg(long, value_enum, default_value_t = BackendArg::Faer)]
+    pub backend: BackendArg,
+}
+
+/// `descent predict` flags.
+#[derive(Debug, Args)]
+pub struct PredictArgs {
+    /// The model file written by `descent train --save`.
+    #[arg(long, value_name = "PATH")]
+    pub model: std::path::PathBuf,
+    /// The examples to predict; a label column, when present, is ignored.
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Write the predictions to this CSV file [default: standard output].
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<std::path::PathBuf>,
+    /// Dense-math backend (the scalar type is the model file's).
+    #[arg(long, value_enum, default_value_t = BackendArg::Faer)]
+    pub backend: BackendArg,
+}
+
+/// `descent compare` flags: every `train` flag (but `--optimizer`) plus these.
+#[derive(Debug, Args)]
+#[command(allow_negative_numbers = true)]
+pub struct CompareArgs {
+    /// The optimizers to compare, comma-separated (gd, momentum, adam, rmsprop, adamw).
+    #[arg(long, default_value = "gd,momentum,adam")]
+    pub optimizers: String,
+    /// The training flags shared with `descent train`.
+    #[command(flatten)]
+    pub train: TrainArgs,
+}

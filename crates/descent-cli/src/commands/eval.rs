@@ -1,0 +1,79 @@
+//! `descent eval`: cost and accuracy (mean squared error for regression) of a saved model on a
+//! data set, as text or as one line of JSON.
+
+use anyhow::Context;
+use descent::train::evaluate;
+use descent::{Backend, Scalar};
+use descent_io::ModelFile;
+
+use crate::args::{DtypeArg, EvalArgs};
+use crate::failure::Failure;
+use crate::plan::mapped::{self, Mapped};
+use crate::plan::model::{check_width, load_model};
+use crate::plan::{Examples, data};
+
+/// Runs `descent eval`.
+pub fn run(args: &EvalArgs) -> Result<(), Failure> {
+    crate::threads::set(crate::threads::ONE);
+    let model = load_model(&args.model).map_err(Failure::Input)?;
+    let n_out = model.layers[model.layers.len() - 1];
+    let examples = if mapped::is_npy_pair(&args.data) {
+        // The features stay on disk, memory-mapped; one streaming pass checks them.
+        let mut mapped = Mapped::open(&args.data, true).map_err(Failure::Input)?;
+        check_width(&model, mapped.n_features(), &args.data.data).map_err(Failure::Input)?;
+        let source = mapped::source(&args.data);
+        // The labels are read from the mapping: nothing is copied.
+        data::check_labels(&mapped.data, &source, model.output, n_out).map_err(Failure::Input)?;
+        if let Some(s) = &model.standardize {
+            mapped.apply(s.clone());
+        }
+        Examples::Mapped(Box::new(mapped))
+    } else {
+        let (raw, source) = data::load(&args.data).map_err(Failure::Input)?;
+        check_width(&model, raw.n_features(), &args.data.data).map_err(Failure::Input)?;
+        data::check_labels(&raw, &source, model.output, n_out).map_err(Failure::Input)?;
+        Examples::Memory(match &model.standardize {
+            Some(s) => data::standardize(&raw, s).map_err(Failure::Input)?,
+            None => raw,
+        })
+    };
+    dispatch!(args.backend, DtypeArg::from(model.dtype), eval(&model, &examples, args))
+}
+
+fn eval<T: Scalar, B: Backend<T>>(
+    model: &ModelFile,
+    data: &Examples,
+    args: &EvalArgs,
+) -> Result<(), Failure> {
+    let mlp = model.to_mlp::<T, B>().context("--model").map_err(Failure::Input)?;
+    let res = match data {
+        Examples::Memory(d) => evaluate(&mlp, &d.cast::<T>()),
+        Examples::Mapped(m) => m.with_source(|s| evaluate(&mlp, s)).map_err(Failure::Input)?,
+    };
+    let res = res.map_err(|e| Failure::Run(e.into()))?;
+    let cost_name = if res.accuracy.is_some() { "cost" } else { "mse" };
+    if args.json {
+        let mut json = serde_json::json!({
+            "model": args.model.display().to_string(),
+            "data": args.data.data,
+            "examples": res.n_examples,
+            "output": model.output.name(),
+            "cost": res.cost,
+            "accuracy": res.accuracy,
+        });
+        if res.accuracy.is_none() {
+            json["mse"] = serde_json::json!(res.cost);
+        }
+        println!("{json}");
+    } else {
+        let accuracy = res.accuracy.map_or(String::new(), |a| format!(", accuracy {a:.4}"));
+        println!(
+            "descent eval: {} on {} ({} examples): {cost_name} {:.6}{accuracy}",
+            args.model.display(),
+            args.data.data,
+            res.n_examples,
+            res.cost
+        );
+    }
+    Ok(())
+}

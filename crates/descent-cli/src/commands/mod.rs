@@ -1,0 +1,9 @@
+//! The subcommands, on top of the layers: each resolves its flags (`spec`), plans its data
+//! (`plan`), trains (`session`) and reports (`output`).
+
+pub mod compare;
+pub mod course;
+pub mod eval;
+pub mod generate;
+pub mod predict;
+pub mod train;

@@ -1,0 +1,64 @@
+//! The summary `descent train` prints: the run's settings, then its cost and accuracy, time
+//! and steps per second.
+//!
+//! The figures are the ones training already measured — the last epoch's cost and accuracy
+//! from its mini-batches' forward passes, each before its batch's update — unless
+//! `--final-eval` asked for one more pass that scores the trained network.
+
+use descent::train::Evaluation;
+use descent::{Backend, Scalar};
+
+use crate::plan::TrainPlan;
+use crate::session::Outcome;
+use crate::spec::RunSpec;
+
+/// Prints the run's settings and its results; `eval` is the `--final-eval` score.
+pub fn print<T: Scalar, B: Backend<T>>(
+    spec: &RunSpec,
+    plan: &TrainPlan,
+    outcome: &Outcome,
+    eval: Option<&Evaluation>,
+) {
+    let m = plan.data.n_examples();
+    let batches_per_epoch = m.div_ceil(spec.train.batch_size.min(m).max(1));
+    let steps = outcome.history.epochs.len() * batches_per_epoch;
+    let held_out = plan
+        .validation
+        .as_ref()
+        .map_or(String::new(), |v| format!(", {} held out", v.n_examples()));
+    println!(
+        "descent train: {} ({m} examples{held_out}), layers {}, {} lr {}, batch {}, {} epochs, {} {}",
+        spec.data.data,
+        plan.layers_str(),
+        spec.optimizer.name(),
+        spec.lr,
+        spec.train.batch_size,
+        outcome.history.epochs.len(),
+        B::NAME,
+        T::DTYPE,
+    );
+    let accuracy =
+        |a: Option<f64>| a.map_or(String::new(), |a| format!(", training accuracy {a:.4}"));
+    let result = match (eval, outcome.history.epochs.last()) {
+        (Some(e), _) => format!("final cost {:.6}{}", e.cost, accuracy(e.accuracy)),
+        (None, Some(last)) => format!(
+            "last epoch: cost {:.6}{} (during its mini-batches; --final-eval scores the trained \
+             network)",
+            last.cost,
+            accuracy(last.accuracy)
+        ),
+        (None, None) => "no epoch trained".to_owned(),
+    };
+    let validation = outcome.validation.last().map_or(String::new(), |v| match v.accuracy {
+        Some(a) => format!(", validation cost {:.6}, validation accuracy {a:.4}", v.cost),
+        None => format!(", validation cost {:.6}", v.cost),
+    });
+    println!(
+        "{result}{validation}, time {:.3} s, {:.0} steps/s",
+        outcome.seconds,
+        steps as f64 / outcome.seconds.max(1e-9)
+    );
+    if let Some(path) = &spec.outputs.save {
+        println!("model saved to {}", path.display());
+    }
+}

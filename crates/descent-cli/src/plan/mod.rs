@@ -1,0 +1,232 @@
+//! `TrainPlan`: what a resolved run trains on — the examples (loaded, or memory-mapped), the
+//! validation split, the standardization, the network's shape and initial parameters — and
+//! the memory check, done once with the library's `MemoryNeeds` before anything large is
+//! allocated.
+
+pub mod data;
+pub mod mapped;
+pub mod model;
+
+use std::path::Path;
+
+use anyhow::{Context, anyhow};
+use descent::train::memory::MemoryNeeds;
+use descent::train::{DataSource, Dataset, FeatureStats, Mlp, MlpConfig, Output};
+use descent::{Backend, Scalar};
+use descent_io::Parameters;
+
+use crate::spec::RunSpec;
+use mapped::Mapped;
+
+/// The hidden widths without `--layers` or `--init`: the course's network.
+const DEFAULT_HIDDEN: [usize; 2] = [5, 2];
+
+/// Everything a run trains on, checked before training starts.
+pub struct TrainPlan {
+    /// The training examples: loaded (and standardized with `--standardize`), or
+    /// memory-mapped (standardized on the fly).
+    pub data: Examples,
+    /// The held-out examples of `--validation` (standardized like `data`).
+    pub validation: Option<Dataset<f64>>,
+    /// The statistics of `--standardize` (or of the `--init` model, or the checkpoint's).
+    pub standardize: Option<FeatureStats>,
+    /// The network's shape.
+    pub mlp: MlpConfig,
+    /// The parameters of `--init`.
+    pub init: Option<Parameters>,
+}
+
+/// The examples a plan trains on.
+pub enum Examples {
+    /// Loaded in memory (standardized with `--standardize`).
+    Memory(Dataset<f64>),
+    /// Memory-mapped `.npy` files (standardized on the fly): neither the features nor the
+    /// labels are copied into memory.
+    Mapped(Box<Mapped>),
+}
+
+impl Examples {
+    /// The examples as a source: the label checks and the choice of output read the labels
+    /// through it, from memory or straight from the mapped file.
+    pub fn source(&self) -> &dyn DataSource<f64> {
+        match self {
+            Self::Memory(d) => d,
+            Self::Mapped(m) => &m.data,
+        }
+    }
+
+    /// The number of examples.
+    pub fn n_examples(&self) -> usize {
+        self.source().n_examples()
+    }
+
+    /// The examples in memory, for what needs them all at once (`flag`: `--plot`, `compare`).
+    pub fn in_memory(&self, flag: &str) -> anyhow::Result<&Dataset<f64>> {
+        match self {
+            Self::Memory(d) => Ok(d),
+            Self::Mapped(_) => {
+                Err(anyhow!("{flag}: needs the examples in memory, not memory-mapped .npy files"))
+            }
+        }
+    }
+}
+
+impl TrainPlan {
+    /// Reads the data and `--init`, splits and standardizes, shapes the network and checks
+    /// the memory the run needs. `stream` keeps the features of `--data X.npy` on disk.
+    pub fn new(spec: &RunSpec, stream: bool) -> anyhow::Result<Self> {
+        let init = spec
+            .init
+            .as_ref()
+            .map(|p| descent_io::load_parameters(p).context("--init"))
+            .transpose()?;
+        let (all, source) = if stream {
+            let mapped = Mapped::open(&spec.data, spec.standardize && spec.resumed.is_none())?;
+            (Examples::Mapped(Box::new(mapped)), mapped::source(&spec.data))
+        } else {
+            let (d, source) = data::load(&spec.data)?;
+            (Examples::Memory(d), source)
+        };
+        let labels = all.source();
+        let n_in = labels.n_features();
+        let output = data::choose_output(spec.output, labels, &source)?;
+        let n_out = match output {
+            Output::Sigmoid => 1,
+            Output::Softmax => labels.n_classes().unwrap_or(2).max(2),
+            Output::Linear => labels.n_targets(),
+        };
+        let layers = network_widths(spec, init.as_ref(), n_in, n_out)?;
+        let mlp = MlpConfig {
+            layers,
+            hidden: spec.activation,
+            output,
+            init: spec.init_kind,
+            seed: spec.init_seed,
+        };
+        mlp.validate().context("--layers")?;
+        let (train_data, validation) = match (spec.validation, all) {
+            (Some(f), Examples::Memory(d)) => {
+                let (t, v) = data::split(&d, f, spec.train.seed)?;
+                (Examples::Memory(t), Some(v))
+            }
+            (Some(_), Examples::Mapped(_)) => {
+                return Err(anyhow!("--validation: needs the examples in memory"));
+            }
+            (None, all) => (all, None),
+        };
+        let standardize = standardization(spec, &train_data)?;
+        let (train_data, validation) = match (&standardize, train_data) {
+            (Some(s), Examples::Mapped(mut m)) => {
+                m.apply(s.clone());
+                (Examples::Mapped(m), validation)
+            }
+            (Some(s), Examples::Memory(d)) => (
+                Examples::Memory(data::standardize(&d, s)?),
+                validation.map(|v| data::standardize(&v, s)).transpose()?,
+            ),
+            (None, train_data) => (train_data, validation),
+        };
+        let plan = Self { data: train_data, validation, standardize, mlp, init };
+        plan.check_memory(spec)?;
+        Ok(plan)
+    }
+
+    /// Refuses a run whose buffers exceed `--max-memory` or the available memory.
+    fn check_memory(&self, spec: &RunSpec) -> anyhow::Result<()> {
+        let source = self.data.source();
+        let mut needs = MemoryNeeds::for_training(
+            &self.mlp.layers,
+            source.n_examples(),
+            source.n_targets(),
+            spec.train.batch_size,
+            spec.dtype.bytes(),
+            spec.optimizer.state_buffers(),
+        )
+        .context("--layers and --batch-size")?;
+        if let Examples::Mapped(_) = self.data {
+            // The features and labels stay in the files' mappings: only the permutation, one
+            // `u32` per example, grows with the data.
+            needs.data = 4 * source.n_examples() as u64;
+        }
+        let what =
+            if spec.max_memory.is_some() { "--max-memory" } else { "--layers and --batch-size" };
+        needs.check(spec.max_memory).context(what)
+    }
+
+    /// The network to train: the checkpoint's with `--resume`, `--init`'s parameters, or
+    /// freshly initialized.
+    pub fn build_mlp<T: Scalar, B: Backend<T>>(&self, spec: &RunSpec) -> anyhow::Result<Mlp<T, B>> {
+        if let Some(r) = &spec.resumed {
+            return r.checkpoint.model.to_mlp().context("--resume");
+        }
+        match &self.init {
+            Some(params) => {
+                let matrices = params.to_matrices::<T, B>().context("--init")?;
+                Mlp::from_params(&self.mlp, matrices).context("--init")
+            }
+            None => Mlp::new(&self.mlp).context("building the network"),
+        }
+    }
+
+    /// Layer widths as `2-5-2-1`.
+    pub fn layers_str(&self) -> String {
+        self.mlp.layers.iter().map(ToString::to_string).collect::<Vec<_>>().join("-")
+    }
+}
+
+/// The inputs' statistics: a resumed run's checkpoint keeps its own, a descent model given to
+/// `--init` keeps the scaling it was trained with; else `--standardize` computes them from
+/// the training examples.
+fn standardization(spec: &RunSpec, train: &Examples) -> anyhow::Result<Option<FeatureStats>> {
+    if let Some(r) = &spec.resumed {
+        return Ok(r.checkpoint.model.standardize.clone());
+    }
+    let inherited =
+        spec.init.as_ref().and_then(|p| descent_io::load_model(p).ok()).and_then(|m| m.standardize);
+    if inherited.is_some() || !spec.standardize {
+        return Ok(inherited);
+    }
+    Ok(Some(match train {
+        Examples::Mapped(m) => m.stats.clone().context("--standardize")?,
+        Examples::Memory(d) => FeatureStats::scan::<f64>(d).context("--standardize")?,
+    }))
+}
+
+/// All widths from input to output; with `--init`, the file's widths must fit the data and
+/// `--layers`.
+fn network_widths(
+    spec: &RunSpec,
+    init: Option<&Parameters>,
+    n_in: usize,
+    n_out: usize,
+) -> anyhow::Result<Vec<usize>> {
+    let Some(params) = init else {
+        let mut layers = vec![n_in];
+        layers.extend(spec.hidden.clone().unwrap_or_else(|| DEFAULT_HIDDEN.to_vec()));
+        layers.push(n_out);
+        return Ok(layers);
+    };
+    let path = spec.init.as_deref().unwrap_or(Path::new("")).display();
+    let file = &params.layers;
+    if file[0] != n_in {
+        return Err(anyhow!(
+            "--init {path}: the model's input is {} wide but the data has {n_in} features",
+            file[0]
+        ));
+    }
+    if file[file.len() - 1] != n_out {
+        return Err(anyhow!(
+            "--init {path}: the model has {} outputs but the labels need {n_out}",
+            file[file.len() - 1]
+        ));
+    }
+    if let Some(hidden) = &spec.hidden
+        && hidden[..] != file[1..file.len() - 1]
+    {
+        return Err(anyhow!(
+            "--init {path}: the model's hidden layers are {:?}, --layers asks for {hidden:?}",
+            &file[1..file.len() - 1]
+        ));
+    }
+    Ok(file.clone())
+}

@@ -1,0 +1,391 @@
+//! `RunSpec`: one typed description of a training run, resolved once from the flags and, with
+//! `--resume`, from the checkpoint (a setting comes from the command line when given there,
+//! else from the checkpoint, else from the flag's default). Every check of a setting happens
+//! here, once, by the library's `validate()`; the layers above never read a raw flag again.
+
+mod checks;
+mod stored;
+
+use std::collections::BTreeMap;
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
+
+use anyhow::{Context, anyhow};
+use clap::{ArgMatches, ValueEnum};
+use descent::train::memory::parse_size;
+use descent::train::optim::{
+    AdamConfig, AdamWConfig, MomentumConfig, OptimizerConfig, RmsPropConfig,
+};
+use descent::train::schedule::ScheduleConfig;
+use descent::train::{Activation, Init, Output, TrainConfig};
+use descent_io::{Checkpoint, TrainingSettings};
+
+pub use checks::{check_output_folder, check_plot_extension, parse_layers};
+
+use crate::args::{BackendArg, DataArgs, DecayArg, DtypeArg, OptimizerArg, TrainArgs};
+use checks::flag_error;
+use stored::Stored;
+
+/// Everything a training run is, typed and checked.
+#[derive(Debug, Clone)]
+pub struct RunSpec {
+    /// Where the examples come from.
+    pub data: DataArgs,
+    /// The hidden widths of `--layers` (`None`: the `--init` file's, or the default).
+    pub hidden: Option<Vec<usize>>,
+    /// The hidden activation.
+    pub activation: Activation,
+    /// The output layer asked for (`None`: chosen from the labels).
+    pub output: Option<Output>,
+    /// The update rule and its hyper-parameters.
+    pub optimizer: OptimizerConfig,
+    /// The initial learning rate.
+    pub lr: f64,
+    /// The learning-rate schedule.
+    pub schedule: ScheduleConfig,
+    /// Epochs of this invocation, batches, seed, clipping, prefetching, batch-cost record.
+    pub train: TrainConfig,
+    /// How the parameters are first drawn, and the seed (a resumed run keeps its own).
+    pub init_kind: Init,
+    /// The seed of the initial parameters.
+    pub init_seed: u64,
+    /// The scalar type.
+    pub dtype: DtypeArg,
+    /// The dense-math backend.
+    pub backend: BackendArg,
+    /// The GEMM thread count of every backend library.
+    pub threads: NonZeroUsize,
+    /// Z-score the inputs.
+    pub standardize: bool,
+    /// The fraction held out for validation.
+    pub validation: Option<f64>,
+    /// The `--init` parameters file.
+    pub init: Option<PathBuf>,
+    /// What the run writes and prints.
+    pub outputs: Outputs,
+    /// Write the checkpoint every K epochs.
+    pub checkpoint_every: Option<NonZeroUsize>,
+    /// `--max-memory` in bytes.
+    pub max_memory: Option<u64>,
+    /// The checkpoint a `--resume` continues.
+    pub resumed: Option<Resumed>,
+    /// The `setting.<flag>` entries of the checkpoints this run writes.
+    pub settings: BTreeMap<String, String>,
+}
+
+/// What a run writes and prints besides training.
+#[derive(Debug, Clone, Default)]
+pub struct Outputs {
+    /// The checkpoint file (`--save`).
+    pub save: Option<PathBuf>,
+    /// The figure (`--plot`).
+    pub plot: Option<PathBuf>,
+    /// The per-epoch CSV (`--history`).
+    pub history: Option<PathBuf>,
+    /// No progress bar.
+    pub quiet: bool,
+    /// Score the trained network once more for the summary.
+    pub final_eval: bool,
+}
+
+/// A checkpoint being continued.
+#[derive(Debug, Clone)]
+pub struct Resumed {
+    /// The `--resume` file.
+    pub path: PathBuf,
+    /// Its contents.
+    pub checkpoint: Checkpoint,
+}
+
+impl RunSpec {
+    /// Resolves `descent train`'s flags (`matches` are the subcommand's, to tell flags given on
+    /// the command line from defaults).
+    pub fn resolve(args: &TrainArgs, matches: &ArgMatches) -> anyhow::Result<Self> {
+        let explicit = stored::explicit_flags(matches);
+        let resumed = match &args.reliability.resume {
+            None => None,
+            Some(path) => {
+                if args.init.is_some() {
+                    return Err(anyhow!(
+                        "--init and --resume exclude each other: a resumed run starts from the \
+                         checkpoint"
+                    ));
+                }
+                let checkpoint = descent_io::load_checkpoint(path).context("--resume")?;
+                Some(Resumed { path: path.clone(), checkpoint })
+            }
+        };
+        let mut settings = stored::settings_of(matches);
+        let stored = match &resumed {
+            Some(r) => {
+                stored::overlay(&mut settings, &r.checkpoint.settings, &explicit);
+                Stored::new(r.checkpoint.settings.clone(), explicit, r.path.clone())
+            }
+            None => Stored::fresh(),
+        };
+        Self::build(args, &stored, resumed, settings)
+    }
+
+    /// The spec of `descent compare`'s shared training flags: a fresh run, nothing resumed.
+    pub fn fresh(args: &TrainArgs) -> anyhow::Result<Self> {
+        Self::build(args, &Stored::fresh(), None, BTreeMap::new())
+    }
+
+    fn build(
+        args: &TrainArgs,
+        stored: &Stored,
+        resumed: Option<Resumed>,
+        settings: BTreeMap<String, String>,
+    ) -> anyhow::Result<Self> {
+        let s = stored;
+        let training = resumed.as_ref().map(|r| &r.checkpoint.training);
+        let optimizer = resolve_optimizer(args, s, training)?;
+        let lr = match training {
+            Some(t) if !s.given("lr") => t.lr,
+            _ => args.lr,
+        };
+        let schedule = resolve_schedule(args, s, training)?;
+        schedule.validate_for(lr).map_err(|e| flag_error(e, "--decay"))?;
+        let pick = |id: &str, given: bool, stored: Option<bool>| match stored {
+            Some(v) if !s.given(id) => v,
+            _ => given,
+        };
+        let train = TrainConfig {
+            epochs: args.epochs,
+            batch_size: match training {
+                Some(t) if !s.given("batch_size") => t.batch_size,
+                _ => args.batch_size,
+            },
+            shuffle: pick("no_shuffle", !args.no_shuffle, training.map(|t| t.shuffle)),
+            seed: match training {
+                Some(t) if !s.given("seed") => t.seed,
+                _ => args.seed,
+            },
+            clip_norm: match training {
+                Some(t) if !s.given("clip_norm") => t.clip_norm,
+                _ => args.clip_norm,
+            },
+            record_batch_costs: args.plot.is_some(),
+            // `None`: as the source prefers, on for memory-mapped files.
+            prefetch: args.prefetch.map(bool::from),
+        };
+        train.validate().map_err(|e| flag_error(e, "--batch-size"))?;
+        let (init_kind, init_seed) = match training {
+            Some(t) => (t.init, t.init_seed),
+            None => (Init::He, args.seed),
+        };
+        let network = resumed.as_ref().map(|r| &r.checkpoint.model);
+        let hidden = match (network, args.layers.as_deref()) {
+            (Some(model), text) if text.is_none() || !s.given("layers") => {
+                Some(model.layers[1..model.layers.len() - 1].to_vec())
+            }
+            (_, Some(text)) => Some(parse_layers(text)?),
+            (_, None) => None,
+        };
+        let activation = match network {
+            Some(model) if !s.given("activation") => model.activation,
+            _ => args.activation.into(),
+        };
+        let output = match network {
+            Some(model) if !s.given("output") => Some(model.output),
+            _ => args.output.map(Output::from),
+        };
+        if let Some(model) = network {
+            checks::same_network(model, hidden.as_deref(), activation, output)?;
+        }
+        let threads = s.value("threads", args.threads, |t| t.parse().map(Some))?;
+        let threads = match threads {
+            Some(0) => return Err(anyhow!("--threads: must be at least 1, got 0")),
+            Some(n) => NonZeroUsize::new(n).unwrap_or(NonZeroUsize::MIN),
+            None => std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN),
+        };
+        let validation = s.value("validation", args.validation, |t| t.parse().map(Some))?;
+        if let Some(f) = validation
+            && !(f > 0.0 && f < 1.0)
+        {
+            return Err(anyhow!("--validation: must be a fraction in (0, 1), got {f}"));
+        }
+        let outputs = Outputs {
+            save: args.save.clone(),
+            plot: args.plot.clone(),
+            history: args.history.clone(),
+            quiet: args.quiet,
+            final_eval: args.final_eval,
+        };
+        check_output_folder("--save", outputs.save.as_deref())?;
+        check_output_folder("--plot", outputs.plot.as_deref())?;
+        check_plot_extension(outputs.plot.as_deref())?;
+        check_output_folder("--history", outputs.history.as_deref())?;
+        let r = &args.reliability;
+        let checkpoint_every = match r.checkpoint_every {
+            None => None,
+            Some(0) => return Err(anyhow!("--checkpoint-every: must be at least 1 epoch, got 0")),
+            Some(k) if outputs.save.is_none() => {
+                return Err(anyhow!(
+                    "--checkpoint-every {k}: give --save, the file to write the checkpoints to"
+                ));
+            }
+            Some(k) => NonZeroUsize::new(k),
+        };
+        let max_memory = r
+            .max_memory
+            .as_deref()
+            .map(|m| parse_size(m).with_context(|| format!("--max-memory {m}")))
+            .transpose()?;
+        Ok(Self {
+            data: resolve_data(&args.data, s)?,
+            hidden,
+            activation,
+            output,
+            optimizer,
+            lr,
+            schedule,
+            train,
+            init_kind,
+            init_seed,
+            dtype: s.value("dtype", args.dtype, enum_value)?,
+            backend: s.value("backend", args.backend, enum_value)?,
+            threads,
+            standardize: s.value("standardize", args.standardize, str::parse)?,
+            validation,
+            init: args.init.clone(),
+            outputs,
+            checkpoint_every,
+            max_memory,
+            resumed,
+            settings,
+        })
+    }
+
+    /// The settings a checkpoint stores for an exact resume.
+    pub fn training_settings(&self) -> TrainingSettings {
+        TrainingSettings {
+            optimizer: self.optimizer,
+            lr: self.lr,
+            schedule: self.schedule,
+            batch_size: self.train.batch_size,
+            shuffle: self.train.shuffle,
+            seed: self.train.seed,
+            clip_norm: self.train.clip_norm,
+            init: self.init_kind,
+            init_seed: self.init_seed,
+        }
+    }
+}
+
+/// A `ValueEnum` from its name on the command line.
+fn enum_value<V: clap::ValueEnum>(text: &str) -> Result<V, String> {
+    V::from_str(text, false)
+}
+
+/// `--data`, `--target`, `--labels`, `--examples`, `--noise`.
+fn resolve_data(data: &DataArgs, s: &Stored) -> anyhow::Result<DataArgs> {
+    Ok(DataArgs {
+        data: s.value("data", data.data.clone(), |t| Ok::<_, String>(t.to_owned()))?,
+        target: s.value("target", data.target.clone(), |t| Ok::<_, String>(Some(t.to_owned())))?,
+        labels: s.value("labels", data.labels.clone(), |t| Ok::<_, String>(Some(t.into())))?,
+        examples: s.value("examples", data.examples, str::parse)?,
+        noise: s.value("noise", data.noise, str::parse)?,
+    })
+}
+
+/// The optimizer flags, all of which a checkpoint holds in its typed settings.
+const OPTIMIZER_FLAGS: [&str; 6] =
+    ["optimizer", "beta", "beta1", "beta2", "epsilon", "weight_decay"];
+
+/// The update rule: the checkpoint's, unless an optimizer flag is given now; then the flags,
+/// each given now or stored.
+fn resolve_optimizer(
+    args: &TrainArgs,
+    s: &Stored,
+    training: Option<&TrainingSettings>,
+) -> anyhow::Result<OptimizerConfig> {
+    if let Some(t) = training
+        && !OPTIMIZER_FLAGS.iter().any(|id| s.given(id))
+    {
+        return Ok(t.optimizer);
+    }
+    let kind = s.value("optimizer", args.optimizer, enum_value)?;
+    let flags = OptimizerFlags {
+        beta: s.value("beta", args.beta, str::parse)?,
+        beta1: s.value("beta1", args.beta1, str::parse)?,
+        beta2: s.value("beta2", args.beta2, str::parse)?,
+        epsilon: s.value("epsilon", args.epsilon, str::parse)?,
+        weight_decay: s.value("weight_decay", args.weight_decay, str::parse)?,
+    };
+    // Every hyper-parameter flag is checked, also those the chosen optimizer does not use:
+    // a bad value is refused rather than ignored.
+    for other in OptimizerArg::value_variants() {
+        optimizer_config(*other, &flags).validate().map_err(|e| flag_error(e, "--optimizer"))?;
+    }
+    Ok(optimizer_config(kind, &flags))
+}
+
+/// The hyper-parameter flags of the optimizers.
+pub struct OptimizerFlags {
+    /// `--beta`.
+    pub beta: f64,
+    /// `--beta1`.
+    pub beta1: f64,
+    /// `--beta2`.
+    pub beta2: f64,
+    /// `--epsilon`.
+    pub epsilon: f64,
+    /// `--weight-decay`.
+    pub weight_decay: f64,
+}
+
+impl From<&TrainArgs> for OptimizerFlags {
+    fn from(args: &TrainArgs) -> Self {
+        Self {
+            beta: args.beta,
+            beta1: args.beta1,
+            beta2: args.beta2,
+            epsilon: args.epsilon,
+            weight_decay: args.weight_decay,
+        }
+    }
+}
+
+/// The optimizer `kind` with the hyper-parameters of `flags`.
+pub fn optimizer_config(kind: OptimizerArg, flags: &OptimizerFlags) -> OptimizerConfig {
+    let OptimizerFlags { beta, beta1, beta2, epsilon, weight_decay } = *flags;
+    match kind {
+        OptimizerArg::Gd => OptimizerConfig::Gd,
+        OptimizerArg::Momentum => {
+            OptimizerConfig::Momentum(MomentumConfig { beta, ..MomentumConfig::default() })
+        }
+        OptimizerArg::Adam => OptimizerConfig::Adam(AdamConfig { beta1, beta2, epsilon }),
+        OptimizerArg::Rmsprop => OptimizerConfig::RmsProp(RmsPropConfig { beta, epsilon }),
+        OptimizerArg::Adamw => {
+            OptimizerConfig::AdamW(AdamWConfig { beta1, beta2, epsilon, weight_decay })
+        }
+    }
+}
+
+/// The decay flags.
+const DECAY_FLAGS: [&str; 3] = ["decay", "decay_rate", "decay_interval"];
+
+/// The schedule: the checkpoint's (a cosine keeps its length), unless a decay flag is given
+/// now; then the flags, each given now or stored (a cosine's length is this run's `--epochs`).
+fn resolve_schedule(
+    args: &TrainArgs,
+    s: &Stored,
+    training: Option<&TrainingSettings>,
+) -> anyhow::Result<ScheduleConfig> {
+    if let Some(t) = training
+        && !DECAY_FLAGS.iter().any(|id| s.given(id))
+    {
+        return Ok(t.schedule);
+    }
+    let rate = s.value("decay_rate", args.decay_rate, str::parse)?;
+    let interval = s.value("decay_interval", args.decay_interval, str::parse)?;
+    Ok(match s.value("decay", args.decay, enum_value)? {
+        DecayArg::None => ScheduleConfig::Constant,
+        DecayArg::InverseTime => ScheduleConfig::InverseTime { rate },
+        DecayArg::Scheduled => ScheduleConfig::Scheduled { rate, interval },
+        DecayArg::Exponential => ScheduleConfig::Exponential { rate, interval },
+        DecayArg::Step => ScheduleConfig::Step { rate, interval },
+        DecayArg::Cosine => ScheduleConfig::Cosine { epochs: args.epochs.max(1), lr_min: 0.0 },
+    })
+}
