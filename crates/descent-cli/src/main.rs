@@ -30,7 +30,7 @@ mod failure;
 mod output;
 mod plan;
 mod session;
-mod spec;
+mod run;
 mod threads;
 
 use failure::Failure;

@@ -1,6 +1,6 @@
 //! The command line as clap parses it: the flags of every subcommand with their defaults and
 //! help texts, and nothing done with them yet. The layers above resolve them once
-//! (`crate::spec`).
+//! (`crate::run`).
 
 mod train;
 mod values;

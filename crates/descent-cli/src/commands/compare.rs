@@ -17,7 +17,7 @@ use crate::output::boundary::{grid_classes, grid_for};
 use crate::output::plot::{self, Boundary, Curve};
 use crate::output::progress::Progress;
 use crate::plan::TrainPlan;
-use crate::spec::{OptimizerFlags, RunSpec, optimizer_config};
+use crate::run::{OptimizerFlags, RunSpec, optimizer_config};
 
 /// The figure's path without `--plot`.
 pub const DEFAULT_PLOT: &str = "descent-compare.png";

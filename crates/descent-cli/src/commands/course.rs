@@ -12,7 +12,7 @@ use crate::args::{BackendArg, CourseArgs};
 use crate::failure::Failure;
 use crate::output::boundary::{grid_classes, grid_for};
 use crate::output::plot::{self, Boundary, Curve};
-use crate::spec::{check_output_folder, check_plot_extension};
+use crate::run::{check_output_folder, check_plot_extension};
 
 /// The printed costs must agree with the notebook's six decimals to this.
 const COST_TOLERANCE: f64 = 1e-6;

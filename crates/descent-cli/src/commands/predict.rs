@@ -26,7 +26,7 @@ use crate::failure::Failure;
 use crate::output::boundary::class_of;
 use crate::plan::data;
 use crate::plan::model::{check_width, load_model};
-use crate::spec::check_output_folder;
+use crate::run::check_output_folder;
 
 /// Runs `descent predict`.
 pub fn run(args: &PredictArgs) -> Result<(), Failure> {

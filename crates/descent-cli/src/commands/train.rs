@@ -9,7 +9,7 @@ use crate::failure::Failure;
 use crate::output::{figure, history, progress::Progress, summary};
 use crate::plan::{Examples, TrainPlan, mapped};
 use crate::session::{self, interrupt};
-use crate::spec::RunSpec;
+use crate::run::RunSpec;
 
 /// Runs `descent train` (`matches` are the subcommand's).
 pub fn run(args: &TrainArgs, matches: &ArgMatches) -> Result<(), Failure> {

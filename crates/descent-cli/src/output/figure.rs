@@ -10,7 +10,7 @@ use super::boundary::{grid_classes, grid_for};
 use super::plot::{self, Boundary, Curve};
 use crate::plan::TrainPlan;
 use crate::session::Outcome;
-use crate::spec::RunSpec;
+use crate::run::RunSpec;
 
 /// Draws the figure of a finished run into `path`.
 pub fn draw<T: Scalar, B: Backend<T>>(

@@ -10,7 +10,7 @@ use descent::{Backend, Scalar};
 
 use crate::plan::TrainPlan;
 use crate::session::Outcome;
-use crate::spec::RunSpec;
+use crate::run::RunSpec;
 
 /// Prints the run's settings and its results; `eval` is the `--final-eval` score.
 pub fn print<T: Scalar, B: Backend<T>>(

@@ -15,7 +15,7 @@ use descent::train::{DataSource, Dataset, FeatureStats, Mlp, MlpConfig, Output};
 use descent::{Backend, Scalar};
 use descent_io::Parameters;
 
-use crate::spec::RunSpec;
+use crate::run::RunSpec;
 use mapped::Mapped;
 
 /// The hidden widths without `--layers` or `--init`: the course's network.

@@ -20,7 +20,7 @@ use descent_io::DataFingerprint;
 
 use crate::failure::Failure;
 use crate::plan::TrainPlan;
-use crate::spec::RunSpec;
+use crate::run::RunSpec;
 use saver::Saver;
 
 /// The network's cost and accuracy on the validation set after one epoch.
