@@ -4,9 +4,10 @@
 
 mod bench;
 mod chart;
+mod criterion;
+mod machine;
 mod report;
 mod stream;
-mod summary;
 mod workloads;
 
 use std::env;
