@@ -3,10 +3,11 @@
 use std::fmt::Write as _;
 
 use crate::machine::Machine;
+use crate::process::{self, Comparison};
 use crate::workloads::{Results, Row};
 
-/// The whole report.
-pub(crate) fn render(res: &Results, machine: &Machine) -> String {
+/// The whole report: the workloads' results and the whole-process comparisons.
+pub(crate) fn render(res: &Results, processes: &[Comparison], machine: &Machine) -> String {
     let mut out = String::new();
     let command = if machine.quick { "cargo xtask bench --quick" } else { "cargo xtask bench" };
     let _ = writeln!(out, "# descent: training benchmarks\n");
@@ -57,6 +58,8 @@ pub(crate) fn render(res: &Results, machine: &Machine) -> String {
     }
     out.push('\n');
 
+    render_processes(&mut out, processes);
+
     let _ = writeln!(out, "## GEMM ceiling\n");
     let _ = writeln!(
         out,
@@ -98,6 +101,59 @@ pub(crate) fn render(res: &Results, machine: &Machine) -> String {
     out.push('\n');
     out.push_str(HOW_TO_READ);
     out
+}
+
+/// The "Whole process vs training loop" section.
+fn render_processes(out: &mut String, processes: &[Comparison]) {
+    let _ = writeln!(out, "## Whole process vs training loop\n");
+    let _ = writeln!(
+        out,
+        "The release `descent train` process, timed from spawn to exit, against the library's \
+         `Trainer::fit` alone (the `workload` binary's `fit`), with the same data, layers, Adam \
+         settings, batches, epochs, seed, dtype, backend and thread count; the two alternate, \
+         after one untimed pair that checks the final costs. The issue's target is process ÷ \
+         loop ≤ 1.10.\n"
+    );
+    let _ = writeln!(
+        out,
+        "| workload | backend | dtype | threads | runs | loop s (median) | loop s (min) | process s (median) | process s (min) | process ÷ loop | final cost loop | final cost CLI |"
+    );
+    let _ = writeln!(out, "|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+    for c in processes {
+        let cli_cost = if c.cost_difference() == 0.0 {
+            "equal".to_owned()
+        } else {
+            format!("{:.9} (relative difference {:.1e})", c.cli_cost, c.cost_difference())
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {:.3} | {:.3} | {:.3} | {:.3} | {:.2}× | {:.9} | {cli_cost} |",
+            c.workload,
+            c.backend,
+            c.dtype,
+            c.threads,
+            c.process_seconds.len(),
+            process::median(&c.loop_seconds),
+            process::min(&c.loop_seconds),
+            process::median(&c.process_seconds),
+            process::min(&c.process_seconds),
+            c.ratio(),
+            c.loop_cost,
+        );
+    }
+    out.push('\n');
+    let mut commands: Vec<String> = Vec::new();
+    for c in processes {
+        let command = c.command.replace(&format!("--backend {}", c.backend), "--backend <backend>");
+        let line = format!("- {}: `descent {command}`", c.workload);
+        if !commands.contains(&line) {
+            commands.push(line);
+        }
+    }
+    for line in commands {
+        let _ = writeln!(out, "{line}");
+    }
+    out.push('\n');
 }
 
 fn table_row(row: &Row, res: &Results) -> String {
@@ -166,6 +222,13 @@ const HOW_TO_READ: &str = "\
   matrixmultiply's thread pool with `MATMUL_NUM_THREADS=threads`; both split only products
   with enough work (faer: `m·n·k ≥ 64³`; matrixmultiply: `m·k + k·n ≥ 32,768`), so the small
   workloads' 2-thread rows run the same single-threaded products as their 1-thread rows.
+- **Whole process vs training loop**: *loop* is the `workload` binary's timer around
+  `Trainer::fit` (data generation, set-up and exit excluded); *process* is the wall clock of
+  the whole `descent train` run: start-up, parsing, loading the data (the built-in moons, or
+  the workload's data as f32 `.npy` files, memory-mapped with the CLI's default prefetching),
+  set-up, training, the final evaluation and the summary. The final costs are the last
+  epoch's cost (the CLI's from `--history`, in the untimed run): `equal` means the CLI
+  repeated the loop's computation exactly.
 - The machine may be shared: when the load average exceeds the CPU count, absolute times are
   pessimistic and every ratio is noisy (numpy runs minutes after the rows it is compared to).
 ";
