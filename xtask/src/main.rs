@@ -4,9 +4,11 @@
 
 mod bench;
 mod chart;
+mod criterion;
+mod machine;
+mod process;
 mod report;
 mod stream;
-mod summary;
 mod workloads;
 
 use std::env;
@@ -26,8 +28,10 @@ COMMANDS:
                       Check every backend (check-backends, then the same final cost on every
                       workload), run the four workloads (course, sgd, deep-narrow, wide) on
                       every backend, f32 and f64, 1 and 2 threads, with the GEMM ceiling and
-                      the numpy/PyTorch references (xtask/reference.py), and write
-                      target/bench/report.md and report.png. --quick: reduced workloads for CI
+                      the numpy/PyTorch references (xtask/reference.py), time the release
+                      `descent train` process against the training loop (course and wide,
+                      f32, 1 thread), and write target/bench/report.md, report.png and
+                      process.json. --quick: reduced workloads for CI
                       smoke. --criterion: also run the criterion benchmarks
                       (cargo bench -p descent-benches --bench main) and write BENCHMARKS.md
     fuzz [--seconds N]

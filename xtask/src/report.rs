@@ -1,377 +1,234 @@
-//! Renders `BENCHMARKS.md`: the machine, then one table per group with a column per backend.
+//! Renders `target/bench/report.md` from the workloads' measurements.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::fs;
-use std::path::Path;
-use std::process::Command;
-use std::time::SystemTime;
 
-use crate::bench::Estimate;
+use crate::machine::Machine;
+use crate::process::{self, Comparison};
+use crate::workloads::{Results, Row};
 
-/// Backends in the order of the tables' columns; others follow alphabetically.
-const BACKENDS: [&str; 3] = ["ndarray", "nalgebra", "faer"];
-
-/// What the tables were measured on.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Machine {
-    pub cpu: String,
-    pub n_cpus: usize,
-    pub avx512: bool,
-    pub load_before: Option<String>,
-    pub load_after: Option<String>,
-    pub rustc: String,
-    pub date: String,
-    pub quick: bool,
-    pub target_cpu: Option<String>,
-    /// `(crate, version)` of the libraries behind the backends, from `Cargo.lock`.
-    pub versions: Vec<(String, String)>,
-}
-
-impl Machine {
-    /// Reads `/proc/cpuinfo`, `rustc --version`, the clock, `.cargo/config.toml` and `Cargo.lock`.
-    pub(crate) fn probe(
-        root: &Path,
-        quick: bool,
-        load_before: Option<String>,
-        load_after: Option<String>,
-    ) -> Self {
-        let cpuinfo = fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-        let field = |name: &str| {
-            cpuinfo.lines().find_map(|l| {
-                let (key, value) = l.split_once(':')?;
-                (key.trim() == name).then(|| value.trim().to_owned())
-            })
-        };
-        let rustc = Command::new("rustc")
-            .arg("--version")
-            .current_dir(root)
-            .output()
-            .ok()
-            .and_then(|o| String::from_utf8(o.stdout).ok())
-            .map_or_else(|| "unknown".to_owned(), |s| s.trim().to_owned());
-        let config = fs::read_to_string(root.join(".cargo/config.toml")).unwrap_or_default();
-        let lock = fs::read_to_string(root.join("Cargo.lock")).unwrap_or_default();
-        Self {
-            cpu: field("model name").unwrap_or_else(|| "unknown CPU".to_owned()),
-            n_cpus: std::thread::available_parallelism().map_or(1, usize::from),
-            avx512: field("flags").is_some_and(|f| f.split_whitespace().any(|x| x == "avx512f")),
-            load_before,
-            load_after,
-            rustc,
-            date: today(),
-            quick,
-            target_cpu: target_cpu(&config),
-            versions: ["ndarray", "matrixmultiply", "nalgebra", "faer", "criterion"]
-                .iter()
-                .filter_map(|name| Some((name.to_string(), lock_version(&lock, name)?)))
-                .collect(),
-        }
-    }
-}
-
-/// The 1-minute load average from `/proc/loadavg`.
-pub(crate) fn load_average() -> Option<String> {
-    let text = fs::read_to_string("/proc/loadavg").ok()?;
-    text.split_whitespace().next().map(str::to_owned)
-}
-
-/// The value of the first `target-cpu=...` in the cargo configuration.
-fn target_cpu(config: &str) -> Option<String> {
-    let start = config.lines().filter(|l| !l.trim_start().starts_with('#')).find_map(|l| {
-        let i = l.find("target-cpu=")?;
-        Some(l[i + "target-cpu=".len()..].to_owned())
-    })?;
-    let value: String =
-        start.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
-    (!value.is_empty()).then_some(value)
-}
-
-/// The version of the first package called `name` in a `Cargo.lock`.
-fn lock_version(lock: &str, name: &str) -> Option<String> {
-    let wanted = format!("name = \"{name}\"");
-    let mut lines = lock.lines();
-    while let Some(line) = lines.next() {
-        if line.trim() == wanted {
-            let version = lines.next()?.trim().strip_prefix("version = \"")?.strip_suffix('"')?;
-            return Some(version.to_owned());
-        }
-    }
-    None
-}
-
-/// Today's date (UTC) as `YYYY-MM-DD`, from the civil calendar of the Unix day count.
-fn today() -> String {
-    let secs = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    civil_date((secs / 86_400) as i64)
-}
-
-/// Howard Hinnant's `civil_from_days`: days since 1970-01-01 to a proleptic Gregorian date.
-fn civil_date(days: i64) -> String {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
-}
-
-/// The whole `BENCHMARKS.md`.
-pub(crate) fn render(estimates: &[Estimate], machine: &Machine) -> String {
+/// The whole report: the workloads' results and the whole-process comparisons.
+pub(crate) fn render(res: &Results, processes: &[Comparison], machine: &Machine) -> String {
     let mut out = String::new();
     let command = if machine.quick { "cargo xtask bench --quick" } else { "cargo xtask bench" };
-    let _ = writeln!(out, "# Benchmarks\n");
+    let _ = writeln!(out, "# descent: training benchmarks\n");
     let _ = writeln!(
         out,
-        "Written by `{command}` on {}; do not edit by hand, run it again. Every backend passed \
-         its reference check (`cargo run --release -p descent-benches --bin check-backends`) \
-         before anything was timed.\n",
-        machine.date
+        "Written by `{command}` on {}. {}\n",
+        machine.date,
+        if machine.quick {
+            "**Quick mode** (CI smoke): a fiftieth of the epochs and a sixteenth of the synthetic \
+             examples, so the figures are indicative only."
+        } else {
+            "Full workloads."
+        }
     );
-    let _ = writeln!(out, "| | |\n|---|---|");
     let load = match (&machine.load_before, &machine.load_after) {
-        (Some(b), Some(a)) => format!("; load average {b} before the run, {a} after"),
+        (Some(b), Some(a)) => format!("; load average {b} before, {a} after"),
         _ => String::new(),
     };
+    let _ = writeln!(out, "| | |\n|---|---|");
     let _ = writeln!(out, "| machine | {}, {} logical CPUs{load} |", machine.cpu, machine.n_cpus);
     let _ = writeln!(out, "| compiler | `{}` |", machine.rustc);
-    let cpu = machine
-        .target_cpu
-        .as_deref()
-        .map_or_else(String::new, |c| format!(", `-C target-cpu={c}`"));
-    let avx = if machine.avx512 { "present, used by runtime dispatch" } else { "absent" };
-    let _ = writeln!(out, "| build | cargo's bench profile (release){cpu}; AVX-512 {avx} |");
+    let cpu = machine.target_cpu.as_deref().unwrap_or("default");
+    let avx = if machine.avx512 { "present" } else { "absent" };
+    let _ = writeln!(out, "| build | release, `-C target-cpu={cpu}`; AVX-512 {avx} |");
     let versions: Vec<String> = machine.versions.iter().map(|(n, v)| format!("{n} {v}")).collect();
-    let _ = writeln!(out, "| crates | {} |", versions.join(", "));
+    let _ = writeln!(out, "| crates | {} |\n", versions.join(", "));
+
+    let _ = writeln!(out, "## Correctness pre-check\n");
     let _ = writeln!(
         out,
-        "| features | descent-ndarray (matrixmultiply with `avx512`), descent-nalgebra, descent-faer \
-         (`std`, `rayon`); every backend on one thread |"
+        "Before anything was timed, `check-backends` passed (GEMM against compensated sums, \
+         training steps and the course experiment against recorded answers), and every backend \
+         reached the same final cost on a reduced run of every workload:\n"
     );
-    let mode = if machine.quick {
-        "`--quick`: criterion stops sampling once the estimate is stable, so intervals are wider"
-    } else {
-        "full sampling (see `benches/benches/*.rs` for each group's settings)"
-    };
-    let _ = writeln!(out, "| criterion | {mode} |\n");
-
-    let mut groups: Vec<&str> = estimates.iter().map(|e| e.group.as_str()).collect();
-    groups.sort_by_key(|g| first_written(estimates, |e| e.group == *g));
-    groups.dedup();
-    for group in groups {
-        let rows: Vec<&Estimate> = estimates.iter().filter(|e| e.group == group).collect();
-        render_group(&mut out, group, &rows);
+    for line in &res.precheck {
+        let _ = writeln!(out, "- {line}");
     }
+    out.push('\n');
+
+    let _ = writeln!(out, "## Results\n");
+    let _ = writeln!(
+        out,
+        "| workload | backend | dtype | threads | seconds | µs/step | examples/s | GFLOP/s | % of GEMM ceiling | peak RSS | RSS ÷ state | × numpy | × PyTorch | final cost |"
+    );
+    let _ = writeln!(out, "|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+    for row in &res.rows {
+        let _ = writeln!(out, "{}", table_row(row, res));
+    }
+    out.push('\n');
+
+    render_processes(&mut out, processes);
+
+    let _ = writeln!(out, "## GEMM ceiling\n");
+    let _ = writeln!(
+        out,
+        "Each backend's GEMM alone on the products of one step (same shapes and transposes), \
+         median of many rounds, GFLOP/s; the best backend's figure is the ceiling above.\n"
+    );
+    let _ = writeln!(out, "| workload | dtype | threads | ndarray | nalgebra | faer |");
+    let _ = writeln!(out, "|---|---|--:|--:|--:|--:|");
+    let mut keys: Vec<(&str, &str, usize)> =
+        res.ceilings.iter().map(|c| (c.0.as_str(), c.1.as_str(), c.2)).collect();
+    keys.dedup();
+    for (w, d, t) in keys {
+        let cell = |b: &str| {
+            res.ceilings
+                .iter()
+                .find(|c| c.0 == w && c.1 == d && c.2 == t && c.3 == b)
+                .map_or_else(|| "—".to_owned(), |c| format!("{:.2}", c.4))
+        };
+        let _ = writeln!(
+            out,
+            "| {w} | {d} | {t} | {} | {} | {} |",
+            cell("ndarray"),
+            cell("nalgebra"),
+            cell("faer")
+        );
+    }
+    out.push('\n');
+
+    let _ = writeln!(out, "## References\n");
+    for r in &res.references {
+        let what = match &r.seconds {
+            Ok(s) => format!("{s:.3} s"),
+            Err(e) => format!("not run: {e}"),
+        };
+        let kind =
+            if r.framework == "numpy" { "numpy f64, 1 thread" } else { "PyTorch f32, 1 thread" };
+        let _ = writeln!(out, "- {} — {kind}: {what}", r.workload);
+    }
+    out.push('\n');
     out.push_str(HOW_TO_READ);
     out
+}
+
+/// The "Whole process vs training loop" section.
+fn render_processes(out: &mut String, processes: &[Comparison]) {
+    let _ = writeln!(out, "## Whole process vs training loop\n");
+    let _ = writeln!(
+        out,
+        "The release `descent train` process, timed from spawn to exit, against the library's \
+         `Trainer::fit` alone (the `workload` binary's `fit`), with the same data, layers, Adam \
+         settings, batches, epochs, seed, dtype, backend and thread count; the two alternate, \
+         after one untimed pair that checks the final costs. The issue's target is process ÷ \
+         loop ≤ 1.10.\n"
+    );
+    let _ = writeln!(
+        out,
+        "| workload | backend | dtype | threads | runs | loop s (median) | loop s (min) | process s (median) | process s (min) | process ÷ loop | final cost loop | final cost CLI |"
+    );
+    let _ = writeln!(out, "|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+    for c in processes {
+        let cli_cost = if c.cost_difference() == 0.0 {
+            "equal".to_owned()
+        } else {
+            format!("{:.9} (relative difference {:.1e})", c.cli_cost, c.cost_difference())
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {:.3} | {:.3} | {:.3} | {:.3} | {:.2}× | {:.9} | {cli_cost} |",
+            c.workload,
+            c.backend,
+            c.dtype,
+            c.threads,
+            c.process_seconds.len(),
+            process::median(&c.loop_seconds),
+            process::min(&c.loop_seconds),
+            process::median(&c.process_seconds),
+            process::min(&c.process_seconds),
+            c.ratio(),
+            c.loop_cost,
+        );
+    }
+    out.push('\n');
+    let mut commands: Vec<String> = Vec::new();
+    for c in processes {
+        let command = c.command.replace(&format!("--backend {}", c.backend), "--backend <backend>");
+        let line = format!("- {}: `descent {command}`", c.workload);
+        if !commands.contains(&line) {
+            commands.push(line);
+        }
+    }
+    for line in commands {
+        let _ = writeln!(out, "{line}");
+    }
+    out.push('\n');
+}
+
+fn table_row(row: &Row, res: &Results) -> String {
+    let ceiling = row
+        .ceiling
+        .as_ref()
+        .map(|(g, b)| (*g, b.as_str()))
+        .or_else(|| res.ceiling(&row.workload, &row.dtype, row.threads));
+    let pct = ceiling.map_or_else(
+        || "—".to_owned(),
+        |(c, b)| format!("{:.0}% (of {c:.1}, {b})", 100.0 * row.gflops() / c),
+    );
+    let ratio = |framework: &str| match res.reference(&row.workload, framework) {
+        Some(r) => match r.seconds {
+            Ok(s) => format!("{:.1}×", s / row.seconds),
+            Err(_) => "—".to_owned(),
+        },
+        None => "—".to_owned(),
+    };
+    let (rss, rss_ratio) = match row.peak_rss_kib {
+        Some(k) => (
+            format!("{:.1} MiB", k as f64 / 1024.0),
+            format!("{:.2}", k as f64 * 1024.0 / row.state_bytes as f64),
+        ),
+        None => ("—".to_owned(), "—".to_owned()),
+    };
+    format!(
+        "| {} | {} | {} | {} | {:.3} | {:.2} | {:.3e} | {:.2} | {pct} | {rss} | {rss_ratio} | {} | {} | {} |",
+        row.workload,
+        row.backend,
+        row.dtype,
+        row.threads,
+        row.seconds,
+        row.us_per_step(),
+        row.examples_per_sec(),
+        row.gflops(),
+        ratio("numpy"),
+        ratio("torch"),
+        row.final_cost.map_or_else(|| "—".to_owned(), |c| format!("{c:.6}")),
+    )
 }
 
 const HOW_TO_READ: &str = "\
 ## How to read it
 
-Each cell is criterion's mean time for one call, over all samples of that benchmark; `gemm`
-cells add the throughput `2·m·n·k / time` in GFLOP/s. Rows are named by the stored operands
-(`5x64.2x64T` is `dZ·Xᵀ` with `X` stored as 2×64 and used transposed). The course rows
-(`5x2`, `5x64`, …) are the products of the `[2, 5, 2, 1]` network on a batch of 64, where a call
-takes well under a microsecond and fixed costs (shape checks, dispatch, packing) dominate; the
-`1024x784` rows are the first layer of the `wide` network `[784, 1024, 1024, 1]` on a batch of
-256, where the kernel dominates and one core's peak is the limit. `train_step` is one complete
-step (forward, cost, backward, Adam update) on a batch allocated beforehand, so it measures the
-dense math and the optimizer, not data loading. \"fastest\" names the backend with the lowest
-mean and \"spread\" is slowest ÷ fastest. The machine may be shared: when the load average
-above exceeds the number of CPUs, other processes competed for the cores, absolute times are
-pessimistic and differences under about 1.5× between backends can flip from one run to the
-next. Compare backends within a row, measured seconds apart, rather than across runs or
-machines.
+- **Workloads** (`benches/src/workload.rs`): `course` — moons, 300 examples, 2-5-2-1, batch 64,
+  5000 epochs (25,000 steps), Adam lr 0.0007; `sgd` — the same with batch 1 for 100 epochs
+  (30,000 steps); `deep-narrow` — 8,192 × 32 synthetic, 32-64-64-64-64-1, batch 32, 5 epochs;
+  `wide` — 16,384 × 784 synthetic, 784-1024-1024-1, batch 256, 1 epoch, Adam lr 1e-3.
+  Synthetic data: standard normal features, label = sign of a fixed random projection.
+- **seconds** is `Trainer::fit` alone (data generation excluded), in a fresh process per row;
+  a step is gather, forward, cost, backward, the finiteness checks and the Adam update.
+- **GFLOP/s** counts the GEMMs only (`2·n_l·n_{l-1}` per example for the forward product and
+  `dW`, and for `dA` except in the first layer). **% of GEMM ceiling** divides it by the best
+  library GEMM (of the three, named in the cell) alone on the same products, measured in the
+  same process right after the run, with the same dtype and thread count: 100% would mean
+  activations, cost and Adam were free. The section below measures the same ceiling per
+  backend in separate processes, for comparing the libraries.
+- **peak RSS** is the child's `VmHWM`; **RSS ÷ state** divides it by the bytes of data +
+  parameters + Adam's two moments in the row's dtype (the process's code and libraries are
+  included, so small workloads show large ratios).
+- **× numpy / × PyTorch**: the reference's seconds over this row's seconds on the same data,
+  network, batches and Adam (`xtask/reference.py`; numpy f64 on one thread, PyTorch f32 on
+  one thread). Above 1 means descent is faster.
+- **threads**: faer's GEMM runs on `Par::rayon(threads)`, ndarray's and nalgebra's on
+  matrixmultiply's thread pool with `MATMUL_NUM_THREADS=threads`; both split only products
+  with enough work (faer: `m·n·k ≥ 64³`; matrixmultiply: `m·k + k·n ≥ 32,768`), so the small
+  workloads' 2-thread rows run the same single-threaded products as their 1-thread rows.
+- **Whole process vs training loop**: *loop* is the `workload` binary's timer around
+  `Trainer::fit` (data generation, set-up and exit excluded); *process* is the wall clock of
+  the whole `descent train` run: start-up, parsing, loading the data (the built-in moons, or
+  the workload's data as f32 `.npy` files, memory-mapped with the CLI's default prefetching),
+  set-up, training, the final evaluation and the summary. The final costs are the last
+  epoch's cost (the CLI's from `--history`, in the untimed run): `equal` means the CLI
+  repeated the loop's computation exactly.
+- The machine may be shared: when the load average exceeds the CPU count, absolute times are
+  pessimistic and every ratio is noisy (numpy runs minutes after the rows it is compared to).
 ";
-
-/// The earliest write among the estimates that `keep` selects.
-fn first_written<'a>(
-    estimates: impl IntoIterator<Item = &'a Estimate>,
-    keep: impl Fn(&Estimate) -> bool,
-) -> SystemTime {
-    estimates
-        .into_iter()
-        .filter(|e| keep(e))
-        .map(|e| e.written)
-        .min()
-        .unwrap_or(SystemTime::UNIX_EPOCH)
-}
-
-fn render_group(out: &mut String, group: &str, estimates: &[&Estimate]) {
-    let mut backends: Vec<&str> = estimates.iter().map(|e| e.backend.as_str()).collect();
-    backends.sort_by_key(|b| (BACKENDS.iter().position(|k| k == b).unwrap_or(BACKENDS.len()), *b));
-    backends.dedup();
-    let mut rows: Vec<&str> = estimates.iter().map(|e| e.value.as_str()).collect();
-    rows.sort_by_key(|v| first_written(estimates.iter().copied(), |e| e.value == *v));
-    rows.dedup();
-    let is_gemm = group == "gemm";
-    let _ = writeln!(out, "## {group}\n");
-    let _ = writeln!(
-        out,
-        "{}\n",
-        if is_gemm {
-            "Mean time per product · GFLOP/s (one thread)."
-        } else {
-            "Mean time per training step (one thread)."
-        }
-    );
-    let _ = writeln!(
-        out,
-        "| {} | dtype | {} | fastest | spread |",
-        if is_gemm { "shape" } else { "network" },
-        backends.join(" | ")
-    );
-    let _ = writeln!(out, "|---|---|{}---|---|", "---:|".repeat(backends.len()));
-    for value in rows {
-        let (dtype, name) = value.split_once('_').unwrap_or(("", value));
-        let by_backend: BTreeMap<&str, &Estimate> = estimates
-            .iter()
-            .filter(|e| e.value == value)
-            .map(|e| (e.backend.as_str(), *e))
-            .collect();
-        let cells: Vec<String> = backends
-            .iter()
-            .map(|b| match by_backend.get(b) {
-                None => "—".to_owned(),
-                Some(e) => match (is_gemm, e.elements) {
-                    (true, Some(flops)) => {
-                        format!("{} · {:.1}", format_ns(e.mean_ns), flops as f64 / e.mean_ns)
-                    }
-                    _ => format_ns(e.mean_ns),
-                },
-            })
-            .collect();
-        let fastest = by_backend.values().min_by(|a, b| a.mean_ns.total_cmp(&b.mean_ns));
-        let slowest = by_backend.values().max_by(|a, b| a.mean_ns.total_cmp(&b.mean_ns));
-        let (fastest_name, spread) = match (fastest, slowest) {
-            (Some(f), Some(s)) => (f.backend.as_str(), format!("×{:.1}", s.mean_ns / f.mean_ns)),
-            _ => ("—", "—".to_owned()),
-        };
-        let label = if is_gemm { pretty_gemm(name) } else { pretty_network(name) };
-        let _ = writeln!(
-            out,
-            "| {label} | {dtype} | {} | {fastest_name} | {spread} |",
-            cells.join(" | ")
-        );
-    }
-    out.push('\n');
-}
-
-/// `5x64.2x64T` → `` `5x64.2x64T` (5×64 · (2×64)ᵀ) ``; other ids are kept as they are.
-fn pretty_gemm(id: &str) -> String {
-    let operand = |s: &str| match s.strip_suffix('T') {
-        Some(stored) => format!("({})ᵀ", stored.replace('x', "×")),
-        None => s.replace('x', "×"),
-    };
-    match id.split_once('.') {
-        Some((a, b)) => format!("`{id}` {} · {}", operand(a), operand(b)),
-        None => format!("`{id}`"),
-    }
-}
-
-/// `course_2-5-2-1_b64` → `` `course_2-5-2-1_b64` [2, 5, 2, 1], batch 64 ``.
-fn pretty_network(id: &str) -> String {
-    let parts: Vec<&str> = id.split('_').collect();
-    match parts.as_slice() {
-        [_, widths, batch] if batch.starts_with('b') => {
-            format!("`{id}` [{}], batch {}", widths.replace('-', ", "), &batch[1..])
-        }
-        _ => format!("`{id}`"),
-    }
-}
-
-/// Three significant digits in ns, µs, ms or s.
-fn format_ns(ns: f64) -> String {
-    let (value, unit) = if ns < 1e3 {
-        (ns, "ns")
-    } else if ns < 1e6 {
-        (ns / 1e3, "µs")
-    } else if ns < 1e9 {
-        (ns / 1e6, "ms")
-    } else {
-        (ns / 1e9, "s")
-    };
-    let decimals = if value < 10.0 {
-        2
-    } else if value < 100.0 {
-        1
-    } else {
-        0
-    };
-    format!("{value:.decimals$} {unit}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn estimate(group: &str, backend: &str, value: &str, mean_ns: f64, order: u64) -> Estimate {
-        Estimate {
-            group: group.into(),
-            backend: backend.into(),
-            value: value.into(),
-            mean_ns,
-            elements: Some(1000),
-            written: SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(order),
-        }
-    }
-
-    #[test]
-    fn helpers_format_dates_times_shapes_and_versions() {
-        assert_eq!(civil_date(0), "1970-01-01");
-        assert_eq!(civil_date(20_454), "2026-01-01");
-        assert_eq!(civil_date(11_016), "2000-02-29");
-        assert_eq!(format_ns(42.0), "42.0 ns");
-        assert_eq!(format_ns(1234.0), "1.23 µs");
-        assert_eq!(format_ns(123_456_789.0), "123 ms");
-        assert_eq!(pretty_gemm("5x2T.5x64"), "`5x2T.5x64` (5×2)ᵀ · 5×64");
-        assert_eq!(
-            pretty_network("course_2-5-2-1_b64"),
-            "`course_2-5-2-1_b64` [2, 5, 2, 1], batch 64"
-        );
-        let lock = "[[package]]\nname = \"faer\"\nversion = \"0.24.4\"\n";
-        assert_eq!(lock_version(lock, "faer").as_deref(), Some("0.24.4"));
-        assert_eq!(lock_version(lock, "ndarray"), None);
-        let config = "# target-cpu=native\nrustflags = [\"-C\", \"target-cpu=x86-64-v3\"]\n";
-        assert_eq!(target_cpu(config).as_deref(), Some("x86-64-v3"));
-    }
-
-    #[test]
-    fn tables_have_a_row_per_shape_in_run_order_and_a_column_per_backend() {
-        let estimates = [
-            estimate("gemm", "ndarray", "f32_5x2.2x64", 200.0, 1),
-            estimate("gemm", "faer", "f32_5x2.2x64", 50.0, 2),
-            estimate("gemm", "nalgebra", "f32_5x2.2x64", 100.0, 3),
-            estimate("gemm", "ndarray", "f32_1024x784.784x256", 1e6, 4),
-            estimate("train_step", "faer", "f64_course_2-5-2-1_b64", 2000.0, 5),
-        ];
-        let machine = Machine {
-            cpu: "Test CPU".into(),
-            n_cpus: 2,
-            avx512: true,
-            load_before: Some("1.5".into()),
-            load_after: None,
-            rustc: "rustc 1.95.0".into(),
-            date: "2026-11-22".into(),
-            quick: true,
-            target_cpu: Some("x86-64-v3".into()),
-            versions: vec![("faer".into(), "0.24.4".into())],
-        };
-        let md = render(&estimates, &machine);
-        assert!(
-            md.contains("| shape | dtype | ndarray | nalgebra | faer | fastest | spread |"),
-            "{md}"
-        );
-        assert!(md.contains("| `5x2.2x64` 5×2 · 2×64 | f32 | 200 ns · 5.0 | 100 ns · 10.0 | 50.0 ns · 20.0 | faer | ×4.0 |"), "{md}");
-        assert!(md.contains("| f32 | 1.00 ms · 0.0 | — | — | ndarray | ×1.0 |"), "{md}");
-        assert!(md.find("5x2.2x64").unwrap() < md.find("1024x784").unwrap());
-        assert!(md.contains("## train_step"));
-        assert!(md.contains("Test CPU, 2 logical CPUs"));
-        assert!(md.contains("## How to read it"));
-    }
-}

@@ -96,7 +96,7 @@ impl Results {
 }
 
 /// The release binaries' directory (cargo's default target dir unless `CARGO_TARGET_DIR`).
-fn release_dir(root: &Path) -> PathBuf {
+pub(crate) fn release_dir(root: &Path) -> PathBuf {
     let target =
         std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), |t| root.join(t));
     target.join("release")
