@@ -29,8 +29,8 @@ mod commands;
 mod failure;
 mod output;
 mod plan;
-mod session;
 mod run;
+mod session;
 mod threads;
 
 use failure::Failure;

@@ -8,8 +8,8 @@ use crate::args::TrainArgs;
 use crate::failure::Failure;
 use crate::output::{figure, history, progress::Progress, summary};
 use crate::plan::{Examples, TrainPlan, mapped};
-use crate::session::{self, interrupt};
 use crate::run::RunSpec;
+use crate::session::{self, interrupt};
 
 /// Runs `descent train` (`matches` are the subcommand's).
 pub fn run(args: &TrainArgs, matches: &ArgMatches) -> Result<(), Failure> {

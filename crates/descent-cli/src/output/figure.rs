@@ -9,8 +9,8 @@ use descent::{Backend, Scalar};
 use super::boundary::{grid_classes, grid_for};
 use super::plot::{self, Boundary, Curve};
 use crate::plan::TrainPlan;
-use crate::session::Outcome;
 use crate::run::RunSpec;
+use crate::session::Outcome;
 
 /// Draws the figure of a finished run into `path`.
 pub fn draw<T: Scalar, B: Backend<T>>(

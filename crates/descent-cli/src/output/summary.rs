@@ -9,8 +9,8 @@ use descent::train::Evaluation;
 use descent::{Backend, Scalar};
 
 use crate::plan::TrainPlan;
-use crate::session::Outcome;
 use crate::run::RunSpec;
+use crate::session::Outcome;
 
 /// Prints the run's settings and its results; `eval` is the `--final-eval` score.
 pub fn print<T: Scalar, B: Backend<T>>(

@@ -5,6 +5,7 @@ mod alloc_count;
 mod classic;
 mod divergence;
 mod gradient_check;
+mod hook;
 mod no_alloc;
 #[rustfmt::skip]
 mod numpy_fixture;
