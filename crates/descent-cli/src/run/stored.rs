@@ -119,3 +119,50 @@ impl Stored {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::{Args, FromArgMatches};
+
+    use super::*;
+
+    fn matches(argv: &[&str]) -> ArgMatches {
+        let mut full = vec!["descent train"];
+        full.extend_from_slice(argv);
+        <TrainArgs as Args>::augment_args(clap::Command::new("descent train"))
+            .try_get_matches_from(full)
+            .unwrap()
+    }
+
+    #[test]
+    fn a_resumed_run_takes_what_is_not_given_now_from_the_checkpoint() {
+        let first = matches(&["--threads", "3", "--lr", "0.01", "--standardize"]);
+        let stored = settings_of(&first);
+        assert_eq!(stored["threads"], "3");
+        assert_eq!(stored["standardize"], "true");
+        assert_eq!(stored["backend"], "faer", "defaults are stored too");
+        assert!(!stored.contains_key("epochs") && !stored.contains_key("final_eval"));
+
+        // Resumed with --lr only: the thread count and the switch are the checkpoint's.
+        let now = matches(&["--lr", "0.02", "--resume", "c.safetensors"]);
+        let args = TrainArgs::from_arg_matches(&now).unwrap();
+        let explicit = explicit_flags(&now);
+        assert_eq!(explicit, ["lr", "resume"]);
+        let s = Stored::new(stored.clone(), explicit.clone(), PathBuf::from("c.safetensors"));
+        assert!(s.given("lr") && !s.given("threads"));
+        let threads = s.value("threads", args.threads, |t| t.parse::<usize>().map(Some)).unwrap();
+        assert_eq!(threads, Some(3));
+        assert!(s.value("standardize", args.standardize, str::parse::<bool>).unwrap());
+        let lr = s.value("lr", args.lr, str::parse::<f64>).unwrap();
+        assert_eq!(lr, 0.02, "given now");
+        let mut ours = settings_of(&now);
+        overlay(&mut ours, &stored, &explicit);
+        assert_eq!((ours["threads"].as_str(), ours["lr"].as_str()), ("3", "0.02"));
+
+        // A stored value that does not parse names the checkpoint and the setting.
+        let bad = BTreeMap::from([("threads".to_owned(), "many".to_owned())]);
+        let s = Stored::new(bad, Vec::new(), PathBuf::from("c.safetensors"));
+        let err = s.value("threads", None, |t| t.parse::<usize>().map(Some)).unwrap_err();
+        assert!(err.to_string().contains("c.safetensors") && err.to_string().contains("threads"));
+    }
+}

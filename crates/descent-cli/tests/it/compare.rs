@@ -54,3 +54,32 @@ fn compare_refuses_an_unknown_optimizer_and_train_only_flags() {
     );
     fails_once(2, &["compare", "--save", "m.safetensors", "--epochs", "1"], &["--save"]);
 }
+
+#[test]
+fn compare_honours_every_flag_it_accepts_or_refuses_it_by_name() {
+    // Refused: what compare cannot honour, each named, even at its default value.
+    for (flag, value) in [
+        ("--optimizer", "adam"),
+        ("--history", "h.csv"),
+        ("--validation", "0.2"),
+        ("--resume", "c.safetensors"),
+        ("--checkpoint-every", "1"),
+    ] {
+        fails_once(2, &["compare", flag, value, "--epochs", "1"], &[flag]);
+    }
+    // Honoured: --max-memory refuses a run too large for it, like train.
+    fails_once(
+        2,
+        &["compare", "--layers", "4000,4000", "--max-memory", "64M", "--epochs", "1"],
+        &["--max-memory", "training would need"],
+    );
+    // Honoured: --quiet writes the figure without announcing it; --final-eval scores the
+    // trained networks.
+    let dir = TempDir::new("compare-flags");
+    let plot = dir.file("c.png");
+    let out = ok(&["compare", "--epochs", "2", "--quiet", "--plot", &plot]);
+    assert!(!out.contains("plot written") && std::path::Path::new(&plot).is_file(), "{out}");
+    assert!(out.contains("last epoch"), "{out}");
+    let out = ok(&["compare", "--epochs", "2", "--quiet", "--plot", &plot, "--final-eval"]);
+    assert!(out.contains("final cost"), "{out}");
+}
