@@ -9,6 +9,7 @@ mod machine;
 mod process;
 mod report;
 mod stream;
+mod tidy;
 mod workloads;
 
 use std::env;
@@ -44,6 +45,8 @@ COMMANDS:
                       cache) and write its section of BENCHMARKS.md (bench does it too)
     stream-test       Run the ignored 4 GiB test of training from a memory-mapped file
                       in bounded private memory (descent-io)
+    tidy              Check every crate's src/: no import circle between modules, a `//!`
+                      doc atop every file, no non-test file over 500 lines
     embed             Build and run examples/embed, a crate outside the workspace that uses
                       descent with the faer feature only (target dir target/embed)
     help, --help, -h  Print this help
@@ -56,6 +59,7 @@ enum Task {
     StreamBench { quick: bool },
     StreamTest,
     Embed,
+    Tidy,
     Fuzz { seconds: u64 },
 }
 
@@ -79,6 +83,7 @@ fn main() -> ExitCode {
         Task::StreamBench { quick } => stream::bench(quick),
         Task::StreamTest => stream::test(),
         Task::Embed => embed(),
+        Task::Tidy => tidy::run(),
         Task::Fuzz { seconds } => fuzz(seconds),
     };
     match res {
@@ -102,6 +107,7 @@ fn parse(args: &[String]) -> anyhow::Result<Task> {
             })
         }
         ("embed", []) => Ok(Task::Embed),
+        ("tidy", []) => Ok(Task::Tidy),
         ("stream-bench", []) => Ok(Task::StreamBench { quick: false }),
         ("stream-bench", ["--quick"]) => Ok(Task::StreamBench { quick: true }),
         ("stream-test", []) => Ok(Task::StreamTest),
@@ -110,7 +116,7 @@ fn parse(args: &[String]) -> anyhow::Result<Task> {
             Ok(seconds) if seconds > 0 => Ok(Task::Fuzz { seconds }),
             _ => bail!("--seconds {n}: expected a positive number of seconds"),
         },
-        ("bench" | "embed" | "fuzz" | "stream-bench" | "stream-test", _) => {
+        ("bench" | "embed" | "fuzz" | "stream-bench" | "stream-test" | "tidy", _) => {
             bail!("unexpected arguments to `{command}`: {rest:?}")
         }
         _ => bail!("unknown command `{command}`"),
@@ -211,6 +217,7 @@ mod tests {
             Ok(Task::Bench { quick: true, criterion: true })
         ));
         assert!(matches!(parse_strs(&["embed"]), Ok(Task::Embed)));
+        assert!(matches!(parse_strs(&["tidy"]), Ok(Task::Tidy)));
         assert!(parse_strs(&["bench", "--slow"]).is_err());
         assert!(matches!(parse_strs(&["fuzz"]), Ok(Task::Fuzz { seconds: 60 })));
         assert!(matches!(parse_strs(&["fuzz", "--seconds", "5"]), Ok(Task::Fuzz { seconds: 5 })));

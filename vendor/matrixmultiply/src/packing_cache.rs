@@ -1,5 +1,6 @@
-// Patch carried by the descent workspace (see ../README.descent.md): reuse one
-// packing buffer per thread instead of allocating and freeing it in every call.
+// Patch carried by the descent workspace (see vendor/README.md there, ../../README.md from
+// this file): reuse one packing buffer per thread instead of allocating and freeing it in
+// every call.
 //
 // Licensed under the Apache License, Version 2.0 or the MIT license, like the
 // rest of this crate.

@@ -26,7 +26,7 @@ pub type GemmDims = (usize, usize, usize);
 pub const MAX_SMALL_DIM: usize = 40;
 
 /// Small dimensions on and around SIMD widths, and 1 to 6 (nalgebra's transposed `gemm` is
-/// fragile at 5 and below: DEPENDENCIES.md, trap 2).
+/// fragile at 5 and below: docs/dependencies.md, trap 2).
 pub const EDGE_DIMS: &[usize] = &[1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65];
 
 /// Large dimensions around the wide SIMD blocks and past 256.

@@ -189,7 +189,7 @@ impl<T: Scalar> AdamKernel<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::optim::testing::{
+    use crate::optim::test_support::{
         G1, G2, LR1, LR2, assert_values, backend_tests, check_rejects_bad_grads,
         check_rejects_state, check_resume_is_bit_identical, slot_values, tiny_grads, tiny_params,
         values,

@@ -63,7 +63,7 @@ pub fn clip_by_global_norm<T: Scalar, B: Backend<T>>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::optim::testing::{assert_values, backend_tests, pair, values};
+    use crate::optim::test_support::{assert_values, backend_tests, pair, values};
 
     // Values from tests/fixtures/optim/reference.py (`clip_norm`, `clip_grads`).
     const CLIP_NORM: f64 = 13.0;

@@ -91,7 +91,7 @@ impl<T: Scalar, B: Backend<T>> Optimizer<T, B> for GradientDescent<T, B> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::optim::testing::{
+    use crate::optim::test_support::{
         G1, G2, LR1, LR2, assert_values, backend_tests, check_rejects_bad_grads,
         check_resume_is_bit_identical, tiny_grads, tiny_params, values,
     };

@@ -44,7 +44,7 @@ mod momentum;
 mod rmsprop;
 mod state;
 #[cfg(test)]
-mod testing;
+mod test_support;
 
 pub use adam::{Adam, AdamConfig};
 pub use adamw::{AdamW, AdamWConfig};

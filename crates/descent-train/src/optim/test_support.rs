@@ -1,5 +1,6 @@
-//! Test helpers: the tiny two-step problem of `reference.py`, comparisons, shared checks, and
-//! the macro that stamps a generic test out per backend and dtype.
+//! Test support for the optimizers' unit tests, compiled only under `#[cfg(test)]`: the tiny
+//! two-step problem of `reference.py`, comparisons, shared checks, and the macro that stamps a
+//! generic test out per backend and dtype.
 
 use descent_core::{Backend, Error, Optimizer, OptimizerState, Scalar};
 
@@ -125,12 +126,12 @@ pub(crate) fn check_rejects_state<T: Scalar, B: Backend<T>>(
 /// backend and dtype, in modules named `backend_dtype`.
 macro_rules! backend_tests {
     ($($name:ident),+ $(,)?) => {
-        $crate::optim::testing::backend_tests!(@backend ndarray_f32, f32, descent_ndarray::Ndarray, $($name),+);
-        $crate::optim::testing::backend_tests!(@backend ndarray_f64, f64, descent_ndarray::Ndarray, $($name),+);
-        $crate::optim::testing::backend_tests!(@backend nalgebra_f32, f32, descent_nalgebra::Nalgebra, $($name),+);
-        $crate::optim::testing::backend_tests!(@backend nalgebra_f64, f64, descent_nalgebra::Nalgebra, $($name),+);
-        $crate::optim::testing::backend_tests!(@backend faer_f32, f32, descent_faer::Faer, $($name),+);
-        $crate::optim::testing::backend_tests!(@backend faer_f64, f64, descent_faer::Faer, $($name),+);
+        $crate::optim::test_support::backend_tests!(@backend ndarray_f32, f32, descent_ndarray::Ndarray, $($name),+);
+        $crate::optim::test_support::backend_tests!(@backend ndarray_f64, f64, descent_ndarray::Ndarray, $($name),+);
+        $crate::optim::test_support::backend_tests!(@backend nalgebra_f32, f32, descent_nalgebra::Nalgebra, $($name),+);
+        $crate::optim::test_support::backend_tests!(@backend nalgebra_f64, f64, descent_nalgebra::Nalgebra, $($name),+);
+        $crate::optim::test_support::backend_tests!(@backend faer_f32, f32, descent_faer::Faer, $($name),+);
+        $crate::optim::test_support::backend_tests!(@backend faer_f64, f64, descent_faer::Faer, $($name),+);
     };
     (@backend $module:ident, $t:ty, $b:ty, $($name:ident),+) => {
         mod $module {
