@@ -428,3 +428,33 @@ pub fn check_gemm(
     check_shape("gemm", (m, n), out)?;
     Ok((m, n, k))
 }
+
+/// Every backend's matrices are what the shared elementwise loops walk.
+impl<T: Scalar, B: Backend<T> + ?Sized> elementwise::Columns<T> for B {
+    type Matrix = <B as Backend<T>>::Matrix;
+
+    #[inline]
+    fn shape(m: &Self::Matrix) -> (usize, usize) {
+        <B as Backend<T>>::shape(m)
+    }
+
+    #[inline]
+    fn col(m: &Self::Matrix, j: usize) -> &[T] {
+        <B as Backend<T>>::col(m, j)
+    }
+
+    #[inline]
+    fn col_mut(m: &mut Self::Matrix, j: usize) -> &mut [T] {
+        <B as Backend<T>>::col_mut(m, j)
+    }
+
+    #[inline]
+    fn as_slice(m: &Self::Matrix) -> Option<&[T]> {
+        <B as Backend<T>>::as_slice(m)
+    }
+
+    #[inline]
+    fn as_mut_slice(m: &mut Self::Matrix) -> Option<&mut [T]> {
+        <B as Backend<T>>::as_mut_slice(m)
+    }
+}

@@ -2,20 +2,39 @@
 //!
 //! A backend stores a matrix column-major, possibly with padding between columns (faer does),
 //! so these helpers walk one contiguous column at a time, or the whole buffer at once when
-//! [`Backend::as_slice`] says it is contiguous. The closures are `#[inline]`-friendly so the
+//! [`Columns::as_slice`] says it is contiguous. The closures are `#[inline]`-friendly so the
 //! compiler vectorises the inner loops, which run through [`simd`]: AVX-512 where the CPU has
 //! it, for slices of at least [`simd::DISPATCH_MIN_LEN`] elements, with the same results. Every
 //! function checks shapes and returns [`Error::ShapeMismatch`] naming `op` on a mismatch; none
 //! allocates.
 
-use crate::{Backend, Error, Result, Scalar, check_shape, simd};
+use crate::{Error, Result, Scalar, check_shape, simd};
+
+/// What the loops need of a matrix type: its shape, its columns and, when it is contiguous,
+/// the whole buffer. Every [`Backend`](crate::Backend) is one, with the same `Matrix` (a
+/// blanket impl beside the trait), so `elementwise::map_into::<T, B>` takes a backend's
+/// matrices; this module knows nothing else of backends.
+pub trait Columns<T> {
+    /// The matrix type.
+    type Matrix;
+    /// `(rows, columns)`.
+    fn shape(m: &Self::Matrix) -> (usize, usize);
+    /// Column `j`, contiguous.
+    fn col(m: &Self::Matrix, j: usize) -> &[T];
+    /// Column `j`, contiguous and mutable.
+    fn col_mut(m: &mut Self::Matrix, j: usize) -> &mut [T];
+    /// The whole matrix as one column-major slice, when its columns are contiguous.
+    fn as_slice(m: &Self::Matrix) -> Option<&[T]>;
+    /// The whole matrix as one mutable column-major slice, when its columns are contiguous.
+    fn as_mut_slice(m: &mut Self::Matrix) -> Option<&mut [T]>;
+}
 
 /// `out[i] = f(a[i])` for every element.
 ///
 /// # Errors
 /// [`Error::ShapeMismatch`] when `out` and `a` differ in shape.
 #[inline]
-pub fn map_into<T: Scalar, B: Backend<T> + ?Sized>(
+pub fn map_into<T: Scalar, B: Columns<T> + ?Sized>(
     op: &'static str,
     out: &mut B::Matrix,
     a: &B::Matrix,
@@ -38,7 +57,7 @@ pub fn map_into<T: Scalar, B: Backend<T> + ?Sized>(
 /// # Errors
 /// [`Error::ShapeMismatch`] when the three shapes differ.
 #[inline]
-pub fn zip_into<T: Scalar, B: Backend<T> + ?Sized>(
+pub fn zip_into<T: Scalar, B: Columns<T> + ?Sized>(
     op: &'static str,
     out: &mut B::Matrix,
     a: &B::Matrix,
@@ -60,7 +79,7 @@ pub fn zip_into<T: Scalar, B: Backend<T> + ?Sized>(
 
 /// `out[i] = f(out[i])` for every element.
 #[inline]
-pub fn update<T: Scalar, B: Backend<T> + ?Sized>(out: &mut B::Matrix, f: impl Fn(T) -> T) {
+pub fn update<T: Scalar, B: Columns<T> + ?Sized>(out: &mut B::Matrix, f: impl Fn(T) -> T) {
     if let Some(o) = B::as_mut_slice(out) {
         simd::update(o, f);
         return;
@@ -75,7 +94,7 @@ pub fn update<T: Scalar, B: Backend<T> + ?Sized>(out: &mut B::Matrix, f: impl Fn
 /// # Errors
 /// [`Error::ShapeMismatch`] when `out` and `a` differ in shape.
 #[inline]
-pub fn update_with<T: Scalar, B: Backend<T> + ?Sized>(
+pub fn update_with<T: Scalar, B: Columns<T> + ?Sized>(
     op: &'static str,
     out: &mut B::Matrix,
     a: &B::Matrix,
@@ -103,7 +122,7 @@ pub fn update_with<T: Scalar, B: Backend<T> + ?Sized>(
 /// # Errors
 /// [`Error::ShapeMismatch`] when the four shapes differ.
 #[inline]
-pub fn update3_with<T: Scalar, B: Backend<T> + ?Sized>(
+pub fn update3_with<T: Scalar, B: Columns<T> + ?Sized>(
     op: &'static str,
     p: &mut B::Matrix,
     s1: &mut B::Matrix,
@@ -141,7 +160,7 @@ pub fn update3_with<T: Scalar, B: Backend<T> + ?Sized>(
 /// # Errors
 /// [`Error::ShapeMismatch`] when the three shapes differ.
 #[inline]
-pub fn update2_with<T: Scalar, B: Backend<T> + ?Sized>(
+pub fn update2_with<T: Scalar, B: Columns<T> + ?Sized>(
     op: &'static str,
     p: &mut B::Matrix,
     s: &mut B::Matrix,
@@ -164,7 +183,7 @@ pub fn update2_with<T: Scalar, B: Backend<T> + ?Sized>(
 
 /// Folds every element in a fixed order (column by column, top to bottom).
 #[inline]
-pub fn fold<T: Scalar, B: Backend<T> + ?Sized, A>(
+pub fn fold<T: Scalar, B: Columns<T> + ?Sized, A>(
     m: &B::Matrix,
     init: A,
     mut f: impl FnMut(A, T) -> A,

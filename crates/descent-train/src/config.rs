@@ -1,5 +1,5 @@
-//! The settings of a training run ([`TrainConfig`]) and what it records ([`EpochStats`],
-//! [`History`]).
+//! The settings of a training run ([`TrainConfig`]), what it records ([`EpochStats`],
+//! [`History`]) and how far into an epoch a stopped run got ([`EpochProgress`]).
 
 use descent_core::{Error, Result};
 
@@ -21,7 +21,7 @@ pub struct TrainConfig {
     /// Gather the next mini-batch on a second thread while the current one trains, so that
     /// reading the data (from a memory-mapped file: page faults and conversion) overlaps the
     /// step. The batches and the parameters are bit-identical either way. Default `None`: as
-    /// the source prefers ([`DataSource::prefers_prefetch`]: on for memory-mapped files, off
+    /// the source prefers ([`DataSource::prefers_prefetch`](crate::DataSource::prefers_prefetch): on for memory-mapped files, off
     /// for a [`Dataset`](crate::Dataset) in memory, whose copy is cheaper than a hand-off
     /// between threads).
     pub prefetch: Option<bool>,
@@ -87,4 +87,16 @@ pub struct History {
     pub epochs: Vec<EpochStats>,
     /// The mean cost of every mini-batch, in order (when recorded): mini-batch descent's wiggle.
     pub batch_costs: Vec<f64>,
+}
+
+/// How far into an epoch a run stopped mid-epoch got: the next batch to train, and the
+/// partial sums of the epoch's statistics so far.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct EpochProgress {
+    /// Mini-batches of the epoch already trained (0: at the start of the epoch).
+    pub batches: usize,
+    /// The sum of those batches' summed costs.
+    pub cost_sum: f64,
+    /// How many of their examples were predicted correctly.
+    pub correct: usize,
 }

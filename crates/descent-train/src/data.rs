@@ -117,7 +117,7 @@ impl<T: Scalar> Dataset<T> {
         }
         let mut max = 0_usize;
         for &t in &self.targets {
-            max = max.max(crate::source::class_index(t)?);
+            max = max.max(class_index(t)?);
         }
         (max >= 1).then_some(max + 1)
     }
@@ -133,6 +133,12 @@ impl<T: Scalar> Dataset<T> {
             targets: conv(&self.targets),
         }
     }
+}
+
+/// The class a target names, when it is a non-negative integer up to 10⁶.
+pub(crate) fn class_index<T: Scalar>(t: T) -> Option<usize> {
+    let t = t.to_f64();
+    (t >= 0.0 && t.fract() == 0.0 && t <= 1e6).then_some(t as usize)
 }
 
 #[cfg(test)]

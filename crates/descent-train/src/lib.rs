@@ -57,13 +57,13 @@ mod trainer;
 mod workspace;
 
 pub use batches::Batches;
-pub use config::{EpochStats, History, TrainConfig};
+pub use config::{EpochProgress, EpochStats, History, TrainConfig};
 pub use data::Dataset;
 pub use evaluate::{EVAL_CHUNK, Evaluation, evaluate, predict, predict_chunks};
 pub use mlp::Mlp;
 pub use model::{Activation, Init, MlpConfig, Output};
-pub use observe::{EpochHook, Observer, Silent};
-pub use resume::{EpochProgress, ResumeState, SavedOptimizer, SavedSlot};
+pub use observe::{Observer, Silent};
+pub use resume::{ResumeState, SavedOptimizer, SavedSlot};
 pub use source::{DataSource, FeatureStats, Standardized};
-pub use trainer::Trainer;
+pub use trainer::{EpochHook, Trainer};
 pub use workspace::Workspace;

@@ -17,19 +17,7 @@
 
 use descent_core::{Backend, Error, OptimizerState, Result, Scalar, StateSlot};
 
-use crate::{Mlp, Trainer};
-
-/// How far into an epoch a run stopped mid-epoch got: the next batch to train, and the
-/// partial sums of the epoch's statistics so far.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct EpochProgress {
-    /// Mini-batches of the epoch already trained (0: at the start of the epoch).
-    pub batches: usize,
-    /// The sum of those batches' summed costs.
-    pub cost_sum: f64,
-    /// How many of their examples were predicted correctly.
-    pub correct: usize,
-}
+use crate::{EpochProgress, Mlp, Trainer};
 
 /// One optimizer state buffer in plain form.
 #[derive(Debug, Clone, PartialEq)]

@@ -48,16 +48,10 @@ pub trait DataSource<T: Scalar>: Sync {
         let mut max = 0_usize;
         for j in 0..self.n_examples() {
             self.read_target(j, &mut t);
-            max = max.max(class_index(t[0])?);
+            max = max.max(crate::data::class_index(t[0])?);
         }
         (max >= 1).then_some(max + 1)
     }
-}
-
-/// The class a target names, when it is a non-negative integer up to 10⁶.
-pub(crate) fn class_index<T: Scalar>(t: T) -> Option<usize> {
-    let t = t.to_f64();
-    (t >= 0.0 && t.fract() == 0.0 && t <= 1e6).then_some(t as usize)
 }
 
 impl<T: Scalar> DataSource<T> for Dataset<T> {

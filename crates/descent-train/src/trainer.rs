@@ -1,12 +1,13 @@
-//! `Trainer`: runs epochs of mini-batches through forward, backward and an optimizer step.
+//! `Trainer`: runs epochs of mini-batches through forward, backward and an optimizer step, and
+//! `EpochHook`, the front end's view of the network and the trainer at every epoch boundary.
+
+use std::ops::ControlFlow;
 
 use descent_core::{Backend, Error, Optimizer, Result, Scalar, Schedule};
 
 use crate::feed::{self, Feed, Handoff};
-use crate::observe::NoHook;
 use crate::{
-    Batches, DataSource, EpochHook, EpochProgress, EpochStats, History, Mlp, Observer, TrainConfig,
-    Workspace,
+    Batches, DataSource, EpochProgress, EpochStats, History, Mlp, Observer, TrainConfig, Workspace,
 };
 
 /// Runs mini-batch training: per epoch, the schedule's learning rate, a fresh order of the
@@ -310,3 +311,43 @@ fn check_data<T: Scalar, B: Backend<T>>(
     }
     Ok(())
 }
+
+/// An [`Observer`] that also sees the network and the trainer at every epoch boundary, after
+/// [`Observer::on_epoch`]: the place for work between epochs that needs the parameters or
+/// the optimizer's state — scoring a validation set, writing a checkpoint
+/// ([`Trainer::resume_state`] is complete there), stopping early.
+///
+/// [`Trainer::fit_with`] calls it; [`Trainer::fit`] takes a plain observer.
+pub trait EpochHook<T: Scalar, B: Backend<T>>: Observer {
+    /// Called when epoch `stats.epoch` is complete: `trainer.epochs_done()` is
+    /// `stats.epoch + 1`. Return `ControlFlow::Break(())` to end the run here; the trainer
+    /// is then exactly where a resume would continue.
+    fn on_epoch_end(
+        &mut self,
+        mlp: &Mlp<T, B>,
+        trainer: &Trainer<T, B>,
+        stats: &EpochStats,
+    ) -> ControlFlow<()> {
+        let _ = (mlp, trainer, stats);
+        ControlFlow::Continue(())
+    }
+}
+
+/// A plain observer as an [`EpochHook`] that does nothing at epoch boundaries.
+struct NoHook<'a>(pub &'a mut dyn Observer);
+
+impl Observer for NoHook<'_> {
+    fn on_batch(&mut self, epoch: usize, batch: usize, cost: f64) {
+        self.0.on_batch(epoch, batch, cost);
+    }
+
+    fn on_epoch(&mut self, stats: &EpochStats) -> ControlFlow<()> {
+        self.0.on_epoch(stats)
+    }
+
+    fn should_stop(&mut self) -> bool {
+        self.0.should_stop()
+    }
+}
+
+impl<T: Scalar, B: Backend<T>> EpochHook<T, B> for NoHook<'_> {}
