@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use anyhow::{Context, anyhow};
-use descent::train::{Batches, DataSource, Dataset, FeatureStats, Output, datasets};
+use descent::train::{DataSource, Dataset, FeatureStats, Output, datasets};
 
 use crate::args::DataArgs;
 
@@ -191,28 +191,17 @@ pub fn check_labels(
     }
 }
 
-/// Holds out `fraction` of the examples (chosen by a seeded permutation, each part kept in
-/// file order): returns (training, validation).
+/// Holds out `fraction` of the examples ([`super::split::rows`]: stratified by class when
+/// the labels are classes): returns (training, validation).
 pub fn split(
     data: &Dataset<f64>,
     fraction: f64,
     seed: u64,
+    output: Output,
 ) -> anyhow::Result<(Dataset<f64>, Dataset<f64>)> {
-    let m = data.n_examples();
-    let n_val = (fraction * m as f64).round() as usize;
-    if n_val == 0 || n_val >= m {
-        return Err(anyhow!(
-            "--validation {fraction}: holds out {n_val} of {m} examples; \
-             both parts need at least one"
-        ));
-    }
-    // A stream of its own: no training epoch uses epoch number `usize::MAX`.
-    let mut order = Batches::new(m, m, true, seed)?;
-    order.start_epoch(usize::MAX);
-    let perm: Vec<usize> = order.iter().next().unwrap_or(&[]).iter().map(|&j| j as usize).collect();
-    let (mut val, mut train) = (perm[..n_val].to_vec(), perm[n_val..].to_vec());
-    val.sort_unstable();
-    train.sort_unstable();
+    let classes: Option<Vec<usize>> = (output != Output::Linear && data.n_targets() == 1)
+        .then(|| data.targets().iter().map(|&t| t.max(0.0) as usize).collect());
+    let (train, val) = super::split::rows(data.n_examples(), fraction, seed, classes.as_deref())?;
     Ok((subset(data, &train)?, subset(data, &val)?))
 }
 
@@ -262,14 +251,14 @@ mod tests {
     fn split_keeps_every_example_once_in_file_order() {
         let x: Vec<f64> = (0..10).map(f64::from).collect();
         let d = data(x, 1, vec![0.; 10]);
-        let (train, val) = split(&d, 0.3, 1).unwrap();
+        let (train, val) = split(&d, 0.3, 1, Output::Linear).unwrap();
         assert_eq!((train.n_examples(), val.n_examples()), (7, 3));
         let mut all: Vec<f64> = train.features().iter().chain(val.features()).copied().collect();
         assert!(train.features().is_sorted() && val.features().is_sorted());
         all.sort_by(f64::total_cmp);
         assert_eq!(all, (0..10).map(f64::from).collect::<Vec<_>>());
-        assert!(split(&d, 0.01, 1).is_err());
-        assert!(split(&d, 1.0, 1).is_err());
+        assert!(split(&d, 0.01, 1, Output::Linear).is_err());
+        assert!(split(&d, 1.0, 1, Output::Linear).is_err());
     }
 
     #[test]

@@ -6,6 +6,7 @@
 pub mod data;
 pub mod mapped;
 pub mod model;
+pub mod split;
 
 use std::path::Path;
 
@@ -106,7 +107,7 @@ impl TrainPlan {
         mlp.validate().context("--layers")?;
         let (train_data, validation) = match (spec.validation, all) {
             (Some(f), Examples::Memory(d)) => {
-                let (t, v) = data::split(&d, f, spec.train.seed)?;
+                let (t, v) = data::split(&d, f, spec.train.seed, output)?;
                 (Examples::Memory(t), Some(v))
             }
             (Some(_), Examples::Mapped(_)) => {
