@@ -20,6 +20,8 @@ pub const CHUNK: usize = 1 << 16;
 pub fn run(args: &GenArgs) -> Result<(), Failure> {
     let start = Instant::now();
     let plan = check(args).map_err(Failure::Input)?;
+    let outputs = [("--out", Some(args.out.as_path())), ("--labels", Some(args.labels.as_path()))];
+    crate::run::check_no_clobber(&outputs, &[], &[]).map_err(Failure::Input)?;
     // A missing folder or an unwritable file is an input error, found before any work.
     let x = NpyWriter::create(&args.out, plan.dtype, &[args.examples, plan.n_features])
         .map_err(|e| Failure::Input(e.into()))?;

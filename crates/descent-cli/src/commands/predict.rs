@@ -26,12 +26,22 @@ use crate::failure::Failure;
 use crate::output::boundary::class_of;
 use crate::plan::data;
 use crate::plan::model::{check_width, load_model};
-use crate::run::check_output_folder;
+use crate::run::{check_no_clobber, check_output_folder};
 
 /// Runs `descent predict`.
 pub fn run(args: &PredictArgs) -> Result<(), Failure> {
     crate::threads::set(crate::threads::ONE);
     check_output_folder("--out", args.out.as_deref()).map_err(Failure::Input)?;
+    let data_file = std::path::Path::new(&args.data.data);
+    check_no_clobber(
+        &[("--out", args.out.as_deref())],
+        &[
+            ("--data", Some(data_file).filter(|p| p.is_file())),
+            ("--model", Some(args.model.as_path())),
+        ],
+        &[],
+    )
+    .map_err(Failure::Input)?;
     let model = load_model(&args.model).map_err(Failure::Input)?;
     let name = &args.data.data;
     let mut out = Destination::open(args.out.as_deref())?;

@@ -15,6 +15,7 @@ use crate::session::{self, interrupt};
 pub fn run(args: &TrainArgs, matches: &ArgMatches) -> Result<(), Failure> {
     let spec = RunSpec::resolve(args, matches).map_err(Failure::Input)?;
     crate::threads::set(spec.threads);
+
     let plot = spec.outputs.plot.is_some();
     let stream = mapped::wanted(&spec.data, spec.validation.is_some(), plot);
     let plan = TrainPlan::new(&spec, stream).map_err(Failure::Input)?;

@@ -58,7 +58,36 @@ pub fn print<T: Scalar, B: Backend<T>>(
         outcome.seconds,
         steps as f64 / outcome.seconds.max(1e-9)
     );
+    let final_cost = eval.map(|e| e.cost).or(outcome.history.epochs.last().map(|e| e.cost));
+    if let Some(warning) = blow_up(outcome.first_batch_cost, final_cost) {
+        println!("warning: {warning}");
+        eprintln!("descent: warning: {warning}");
+    }
     if let Some(path) = &spec.outputs.save {
         println!("model saved to {}", path.display());
+    }
+}
+
+/// A finite blow-up: the final cost more than 10× the first mini-batch's, before any update.
+fn blow_up(first: Option<f64>, last: Option<f64>) -> Option<String> {
+    let (first, last) = (first?, last?);
+    (last > 10.0 * first && last > 1e-12).then(|| {
+        format!(
+            "the cost rose from {first:.6} (the first mini-batch, before any update) to \
+             {last:.6}: the learning rate is probably too large (try a smaller --lr)"
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cost_ten_times_the_first_batch_is_a_blow_up() {
+        assert!(blow_up(Some(0.7), Some(7.01)).unwrap().contains("smaller --lr"));
+        assert_eq!(blow_up(Some(0.7), Some(6.9)), None);
+        assert_eq!(blow_up(None, Some(1e31)), None);
+        assert_eq!(blow_up(Some(0.0), Some(0.0)), None);
     }
 }

@@ -4,11 +4,12 @@
 //! here, once, by the library's `validate()`; the layers above never read a raw flag again.
 
 mod checks;
+mod paths;
 mod stored;
 
 use std::collections::BTreeMap;
 use std::num::NonZeroUsize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow};
 use clap::{ArgMatches, ValueEnum};
@@ -21,6 +22,7 @@ use descent::train::{Activation, Init, Output, TrainConfig};
 use descent_io::{Checkpoint, TrainingSettings};
 
 pub use checks::{check_output_folder, check_plot_extension, parse_layers};
+pub use paths::check_no_clobber;
 
 use crate::args::{BackendArg, DataArgs, DecayArg, DtypeArg, OptimizerArg, TrainArgs};
 use checks::flag_error;
@@ -216,6 +218,22 @@ impl RunSpec {
         check_output_folder("--plot", outputs.plot.as_deref())?;
         check_plot_extension(outputs.plot.as_deref())?;
         check_output_folder("--history", outputs.history.as_deref())?;
+        let data = resolve_data(&args.data, s)?;
+        let data_file = Path::new(&data.data);
+        check_no_clobber(
+            &[
+                ("--save", outputs.save.as_deref()),
+                ("--history", outputs.history.as_deref()),
+                ("--plot", outputs.plot.as_deref()),
+            ],
+            &[
+                ("--data", Some(data_file).filter(|p| p.is_file())),
+                ("--labels", data.labels.as_deref()),
+                ("--init", args.init.as_deref()),
+                ("--resume", args.reliability.resume.as_deref()),
+            ],
+            &[("--save", "--resume")],
+        )?;
         let r = &args.reliability;
         let checkpoint_every = match r.checkpoint_every {
             None => None,
@@ -233,7 +251,7 @@ impl RunSpec {
             .map(|m| parse_size(m).with_context(|| format!("--max-memory {m}")))
             .transpose()?;
         Ok(Self {
-            data: resolve_data(&args.data, s)?,
+            data,
             hidden,
             activation,
             output,

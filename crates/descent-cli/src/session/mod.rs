@@ -9,6 +9,7 @@ mod saver;
 
 use std::marker::PhantomData;
 use std::ops::ControlFlow;
+use std::path::Path;
 use std::time::Instant;
 
 use anyhow::Context;
@@ -48,6 +49,8 @@ pub struct Outcome {
     pub validation: Vec<Validation>,
     /// Training time in seconds.
     pub seconds: f64,
+    /// The mean cost of this run's first mini-batch, before any update.
+    pub first_batch_cost: Option<f64>,
 }
 
 /// Trains `mlp` on `data` for the run's epochs (after a resume: further epochs, the unfinished
@@ -85,6 +88,12 @@ pub fn train<T: Scalar, B: Backend<T>>(
         settings: &spec.settings,
         last: None,
     };
+    if let (Some(r), None) = (&spec.resumed, &spec.outputs.save) {
+        eprintln!(
+            "descent: warning: --resume {} without --save: the continued run will not be saved",
+            r.path.display()
+        );
+    }
     let validation = plan.validation.as_ref().map(Dataset::cast::<T>);
     let mut hook = Boundary {
         monitor,
@@ -94,6 +103,7 @@ pub fn train<T: Scalar, B: Backend<T>>(
         every: spec.checkpoint_every.map(|k| k.get()),
         end: trainer.epochs_done() + spec.train.epochs,
         failed: None,
+        first_cost: None,
         backend: PhantomData,
     };
     let start = Instant::now();
@@ -102,17 +112,21 @@ pub fn train<T: Scalar, B: Backend<T>>(
     if let Some(failure) = hook.failed.take() {
         return Err(failure);
     }
-    let history = res.map_err(|e| stopped(e, &spec.data.data, &hook.saver))?;
+    let history = res.map_err(|e| stopped(e, &spec.data.data, &hook.saver, hook.end))?;
     if interrupt::requested() {
         hook.saver.save(mlp, &trainer).map_err(Failure::Run)?;
-        return Err(Failure::Interrupted(interrupted(&trainer, spec)));
+        return Err(Failure::Interrupted(interrupted(&trainer, spec, hook.end)));
     }
     hook.saver.save(mlp, &trainer).map_err(Failure::Run)?;
-    Ok(Outcome { history, validation: hook.scores, seconds })
+    Ok(Outcome { history, validation: hook.scores, seconds, first_batch_cost: hook.first_cost })
 }
 
-/// Where Ctrl-C stopped the run, and what was saved.
-fn interrupted<T: Scalar, B: Backend<T>>(trainer: &Trainer<T, B>, spec: &RunSpec) -> String {
+/// Where Ctrl-C stopped the run, what was saved, and the command that finishes the run.
+fn interrupted<T: Scalar, B: Backend<T>>(
+    trainer: &Trainer<T, B>,
+    spec: &RunSpec,
+    end: usize,
+) -> String {
     let p = trainer.progress();
     let place = if p.batches == 0 {
         format!("after epoch {}", trainer.epochs_done())
@@ -120,24 +134,50 @@ fn interrupted<T: Scalar, B: Backend<T>>(trainer: &Trainer<T, B>, spec: &RunSpec
         format!("in epoch {}, after batch {}", trainer.epochs_done() + 1, p.batches)
     };
     let saved = match &spec.outputs.save {
-        Some(path) => {
-            format!("checkpoint written to {0}; continue with --resume {0}", path.display())
-        }
+        Some(path) => format!(
+            "checkpoint written to {}; finish the run with: {}",
+            path.display(),
+            resume_command(path, end - trainer.epochs_done())
+        ),
         None => "nothing saved (no --save)".into(),
     };
     format!("interrupted {place}; {saved}")
 }
 
+/// The command that continues the checkpoint `path` for its `remaining` epochs (an
+/// unfinished epoch counting as one) and saves it in place: the same file, byte for byte, as
+/// the run that was not stopped.
+fn resume_command(path: &Path, remaining: usize) -> String {
+    let path = shell_word(&path.display().to_string());
+    format!("descent train --resume {path} --epochs {remaining} --save {path}")
+}
+
+/// `word` as one word of a POSIX shell: as it is when it has no special characters, else in
+/// single quotes.
+fn shell_word(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+=:,@%".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
 /// The failure of a run the trainer stopped: bad data (exit 2) or divergence (exit 1), naming
 /// the last good checkpoint on disk.
-fn stopped(e: descent::Error, data: &str, saver: &Saver<'_>) -> Failure {
+fn stopped(e: descent::Error, data: &str, saver: &Saver<'_>, end: usize) -> Failure {
     if let descent::Error::InvalidArgument { op: "data", .. } = e {
         return Failure::Input(anyhow::Error::new(e).context(format!("--data {data}")));
     }
-    Failure::Run(anyhow::Error::new(e).context(format!(
-        "training stopped (try a smaller --lr, or --clip-norm); {}",
-        saver.kept()
-    )))
+    let mut kept = saver.kept();
+    if let (Some(path), Some(epoch)) = (saver.path, saver.last) {
+        let command = resume_command(path, end - epoch);
+        kept = format!("{kept}; finish the run from it with a smaller rate: {command} --lr LR");
+    }
+    Failure::Run(
+        anyhow::Error::new(e)
+            .context(format!("training stopped (try a smaller --lr, or --clip-norm); {kept}")),
+    )
 }
 
 /// The session's hook into the training loop: progress and Ctrl-C after every batch; at
@@ -153,11 +193,14 @@ struct Boundary<'a, T: Scalar, B: Backend<T>> {
     /// A failure at an epoch boundary (a checkpoint that could not be written), which ended
     /// the run.
     failed: Option<Failure>,
+    /// The first mini-batch's mean cost (before its update).
+    first_cost: Option<f64>,
     backend: PhantomData<fn() -> B>,
 }
 
 impl<T: Scalar, B: Backend<T>> Observer for Boundary<'_, T, B> {
     fn on_batch(&mut self, epoch: usize, batch: usize, cost: f64) {
+        self.first_cost.get_or_insert(cost);
         self.monitor.on_batch(epoch, batch, cost);
     }
 

@@ -8,6 +8,7 @@ mod course;
 mod files;
 mod model_file;
 mod reliability;
+mod safety;
 mod stream;
 mod stream_memory;
 
