@@ -6,11 +6,13 @@ mod classic;
 mod divergence;
 mod gradient_check;
 mod hook;
+mod json;
 mod no_alloc;
 #[rustfmt::skip]
 mod numpy_fixture;
 mod numpy_reference;
 mod prefetch;
+mod regularization;
 mod reproducible;
 mod resume;
 
