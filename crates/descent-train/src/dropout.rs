@@ -132,4 +132,79 @@ mod tests {
         assert!(first.iter().all(|&x| x == 0.0 || x == 1.0));
         assert!((100..180).contains(&kept), "about half of 280 kept: {kept}");
     }
+
+    /// The mean weighted cost of `x` through the masks `ws` holds.
+    fn weighted_cost<B: Backend<f64>>(
+        mlp: &crate::Mlp<f64, B>,
+        d: &Dropout,
+        ws: &mut Workspace<f64, B>,
+        x: &B::Matrix,
+        y: &B::Matrix,
+        w: &[f64],
+    ) -> f64 {
+        mlp.forward_with(x, ws, Some(d)).unwrap();
+        mlp.weighted_cost_sum(ws, y, w).unwrap() / w.iter().sum::<f64>()
+    }
+
+    #[test]
+    fn the_backward_pass_through_masks_and_weights_is_the_gradient() {
+        gradient_check::<Nalgebra>();
+        gradient_check::<Faer>();
+    }
+
+    /// Central differences of the weighted mean cost through fixed masks.
+    fn gradient_check<B: Backend<f64>>() {
+        use crate::{Activation, Mlp, MlpConfig, Output};
+        let n = 6;
+        for (hidden, output, n_out) in [
+            (Activation::Tanh, Output::Sigmoid, 1),
+            (Activation::Relu, Output::Softmax, 3),
+            (Activation::Tanh, Output::Linear, 2),
+        ] {
+            let config =
+                MlpConfig { layers: vec![3, 7, 5, n_out], hidden, output, ..MlpConfig::course() };
+            let mut mlp = Mlp::<f64, B>::new(&config).unwrap();
+            let x: Vec<f64> = (0..3 * n).map(|i| ((i * 7 % 11) as f64 - 5.0) / 4.0).collect();
+            let x = B::from_col_major(3, n, &x).unwrap();
+            let mut y = B::zeros(n_out, n);
+            for j in 0..n {
+                let t = match output {
+                    Output::Sigmoid => vec![(j % 2) as f64],
+                    Output::Softmax => vec![(j % 3) as f64],
+                    Output::Linear => vec![0.3 * j as f64 - 0.5, 1.0 - 0.2 * j as f64],
+                };
+                mlp.encode_target(&t, B::col_mut(&mut y, j)).unwrap();
+            }
+            let w = [0.5, 2.0, 0.0, 1.25, 1.0, 0.75];
+            let d = Dropout::resolve(&[0.6, 0.8], 2, 9).unwrap().unwrap();
+            let mut ws = Workspace::<f64, B>::new(mlp.layers(), n);
+            ws.enable_dropout();
+            d.draw(&mut ws, 3, 1);
+            weighted_cost(&mlp, &d, &mut ws, &x, &y, &w);
+            let mut grads = mlp.zeros_like_params();
+            let w_sum = w.iter().sum();
+            mlp.backward_with(&x, &y, &mut ws, &mut grads, Some((&w, w_sum)), Some(&d)).unwrap();
+            for (p, g) in grads.iter().enumerate() {
+                let (rows, cols) = B::shape(g);
+                for (i, j) in (0..rows).flat_map(|i| (0..cols).map(move |j| (i, j))) {
+                    let h = 1e-6;
+                    let at = |mlp: &mut Mlp<f64, B>, v: f64| {
+                        B::set(&mut mlp.params_mut()[p], i, j, v).unwrap();
+                    };
+                    let v = B::get(&mlp.params()[p], i, j).unwrap();
+                    at(&mut mlp, v + h);
+                    let plus = weighted_cost(&mlp, &d, &mut ws, &x, &y, &w);
+                    at(&mut mlp, v - h);
+                    let minus = weighted_cost(&mlp, &d, &mut ws, &x, &y, &w);
+                    at(&mut mlp, v);
+                    let numeric: f64 = (plus - minus) / (2.0 * h);
+                    let analytic: f64 = B::get(g, i, j).unwrap();
+                    assert!(
+                        (numeric - analytic).abs() < 1e-7 * (1.0 + numeric.abs()),
+                        "{hidden:?}/{output:?} parameter {p} ({i}, {j}): {analytic} vs {numeric}"
+                    );
+                }
+            }
+        }
+    }
 }

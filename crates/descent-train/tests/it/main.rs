@@ -4,6 +4,7 @@
 mod alloc_count;
 mod classic;
 mod divergence;
+mod dropout;
 mod gradient_check;
 mod hook;
 mod json;
