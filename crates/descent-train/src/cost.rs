@@ -58,18 +58,22 @@ pub(crate) fn sigmoid_output<T: Scalar, B: Backend<T>>(
 ///   equals `-y·ln(a) - (1-y)·ln(1-a)` without ever taking `ln(0)`;
 /// - softmax, categorical cross-entropy: `logsumexp(z) - Σ_k y_k·z_k` per example;
 /// - linear, squared error: `Σ_k (a_k - y_k)² / n_L` per example.
+///
+/// With `weights` (one per example), each example's cost is multiplied by its weight before
+/// the sum: `Σ_j w_j·ℓ_j`.
 pub(crate) fn sum<T: Scalar, B: Backend<T>>(
     output: Output,
     z: &B::Matrix,
     a: &B::Matrix,
     softplus: &[T],
     y: &B::Matrix,
+    weights: Option<&[T]>,
 ) -> T {
     let (rows, cols) = B::shape(z);
     let mut total = T::ZERO;
     for j in 0..cols {
         let (z, a, y) = (B::col(z, j), B::col(a, j), B::col(y, j));
-        total += match output {
+        let cost = match output {
             Output::Sigmoid => {
                 let sp = &softplus[j * rows..(j + 1) * rows];
                 z.iter().zip(y).zip(sp).map(|((&z, &y), &sp)| bce_from_softplus(z, y, sp)).sum()
@@ -82,6 +86,10 @@ pub(crate) fn sum<T: Scalar, B: Backend<T>>(
             Output::Linear => {
                 a.iter().zip(y).map(|(&a, &y)| (a - y) * (a - y)).sum::<T>() / T::from_usize(rows)
             }
+        };
+        total += match weights {
+            Some(w) => w[j] * cost,
+            None => cost,
         };
     }
     total

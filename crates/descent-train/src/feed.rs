@@ -13,19 +13,23 @@ use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 use descent_core::{Backend, Error, Result, Scalar};
 
+use crate::weights::BatchWeights;
 use crate::{Batches, DataSource, Output};
 
 /// One gathered batch: the examples (features × n) and their encoded targets (outputs × n).
 pub(crate) struct Gathered<T: Scalar, B: Backend<T>> {
     pub x: B::Matrix,
     pub y: B::Matrix,
+    /// The examples' weights (filled when the run weighs its examples).
+    pub w: Vec<T>,
     /// The batch's number of examples (the full or the partial size).
     pub n: usize,
 }
 
 impl<T: Scalar, B: Backend<T>> Gathered<T, B> {
     fn new(layers: &[usize], n: usize) -> Self {
-        Self { x: B::zeros(layers[0], n), y: B::zeros(layers[layers.len() - 1], n), n }
+        let (x, y) = (B::zeros(layers[0], n), B::zeros(layers[layers.len() - 1], n));
+        Self { x, y, w: vec![T::ZERO; n], n }
     }
 }
 
@@ -42,6 +46,7 @@ enum Mode<'a, T: Scalar, B: Backend<T>> {
         batches: Batches,
         target: Vec<T>,
         output: Output,
+        weights: Option<BatchWeights<T>>,
         /// Whether the current epoch's features are checked ([`FeedPlan::checked_before`]).
         check: bool,
         /// The first epoch whose features are not checked.
@@ -54,7 +59,7 @@ enum Mode<'a, T: Scalar, B: Backend<T>> {
 }
 
 /// The batches' order and sizes, and how far the first epoch is already trained.
-pub(crate) struct FeedPlan<'a> {
+pub(crate) struct FeedPlan<'a, T> {
     /// The network's widths (input first, output last).
     pub layers: &'a [usize],
     /// How targets are encoded.
@@ -63,9 +68,11 @@ pub(crate) struct FeedPlan<'a> {
     pub epochs: std::ops::Range<usize>,
     /// Batches of the first epoch already trained (after a stop mid-epoch).
     pub skip: usize,
+    /// How the examples are weighted, if they are.
+    pub weights: Option<BatchWeights<T>>,
 }
 
-impl FeedPlan<'_> {
+impl<T> FeedPlan<'_, T> {
     /// The first epoch whose features are not checked to be finite: the features are
     /// checked up to the first epoch that gathers every example (the first, or the second
     /// after a stop mid-epoch); later epochs read the same examples again.
@@ -146,14 +153,15 @@ impl<T: Scalar, B: Backend<T>> Drop for Finished<'_, T, B> {
 
 impl<'a, T: Scalar, B: Backend<T>> Feed<'a, T, B> {
     /// The inline feed.
-    pub fn inline(batches: Batches, plan: &FeedPlan<'_>, n_targets: usize) -> Self {
+    pub fn inline(batches: Batches, plan: &FeedPlan<'_, T>, n_targets: usize) -> Self {
         let full_n = batches.batch_size();
         let full = Some(Gathered::new(plan.layers, full_n));
         let partial = batches.remainder().map(|r| Gathered::new(plan.layers, r));
         let target = vec![T::ZERO; n_targets];
         let checked_before = plan.checked_before();
-        let (output, check) = (plan.output, true);
-        let mode = Mode::Inline { batches, target, output, check, checked_before, full, partial };
+        let (output, check, weights) = (plan.output, true, plan.weights.clone());
+        let mode =
+            Mode::Inline { batches, target, output, weights, check, checked_before, full, partial };
         Self { full_n, mode }
     }
 
@@ -167,7 +175,7 @@ impl<'a, T: Scalar, B: Backend<T>> Feed<'a, T, B> {
         scope: &'a std::thread::Scope<'a, '_>,
         data: &'a D,
         mut batches: Batches,
-        plan: &FeedPlan<'_>,
+        plan: &FeedPlan<'_, T>,
         handoff: &'a Handoff<T, B>,
     ) -> Result<Self> {
         let full_n = batches.batch_size();
@@ -175,6 +183,7 @@ impl<'a, T: Scalar, B: Backend<T>> Feed<'a, T, B> {
         let mut target = vec![T::ZERO; data.n_targets()];
         let (output, epochs, mut skip) = (plan.output, plan.epochs.clone(), plan.skip);
         let checked_before = plan.checked_before();
+        let weights = plan.weights.clone();
         let worker = move || {
             let _finished = Finished(handoff);
             for epoch in epochs {
@@ -192,7 +201,8 @@ impl<'a, T: Scalar, B: Backend<T>> Feed<'a, T, B> {
                     let free = if partial { &mut q.free_partial } else { &mut q.free_full };
                     let Some(mut g) = free.pop() else { return };
                     drop(q);
-                    let res = gather_encoded(output, data, idx, &mut target, &mut g, check);
+                    let w = weights.as_ref();
+                    let res = gather_encoded(output, w, data, idx, &mut target, &mut g, check);
                     let res = res.map(|()| g);
                     handoff.update(|q| q.filled.push_back(res));
                 }
@@ -227,14 +237,14 @@ impl<'a, T: Scalar, B: Backend<T>> Feed<'a, T, B> {
         batch: usize,
     ) -> Result<Gathered<T, B>> {
         match &mut self.mode {
-            Mode::Inline { batches, target, output, check, full, partial, .. } => {
+            Mode::Inline { batches, target, output, weights, check, full, partial, .. } => {
                 let idx = batches.iter().nth(batch).ok_or_else(|| out_of_step("no such batch"))?;
                 let slot = match partial {
                     Some(p) if p.n == idx.len() => partial,
                     _ => full,
                 };
                 let mut g = slot.take().ok_or_else(|| out_of_step("the buffer is in use"))?;
-                gather_encoded(*output, data, idx, target, &mut g, *check)?;
+                gather_encoded(*output, weights.as_ref(), data, idx, target, &mut g, *check)?;
                 Ok(g)
             }
             Mode::Prefetched(handoff) => {
@@ -270,9 +280,11 @@ impl<T: Scalar, B: Backend<T>> Drop for Feed<'_, T, B> {
 /// Copies the examples `idx` into `g` with [`gather`]: features into `g.x`, targets encoded
 /// for `output` into `g.y`, through `target` (`n_targets` long). With `check_finite`, the
 /// features are then checked to be finite (one pass over the batch just copied; see
-/// [`first_non_finite`]). Allocates nothing.
+/// [`first_non_finite`]). With `weights`, the examples' weights go into `g.w`. Allocates
+/// nothing.
 fn gather_encoded<T: Scalar, B: Backend<T>>(
     output: Output,
+    weights: Option<&BatchWeights<T>>,
     data: &(impl DataSource<T> + ?Sized),
     idx: &[u32],
     target: &mut [T],
@@ -282,6 +294,9 @@ fn gather_encoded<T: Scalar, B: Backend<T>>(
     gather::<T, B>(output, data, idx.iter().map(|&j| j as usize), target, &mut g.x, &mut g.y)?;
     if check_finite && !B::all_finite(&g.x) {
         return Err(first_non_finite::<T, B>(&g.x, idx));
+    }
+    if let Some(w) = weights {
+        w.fill::<B>(data, idx, &g.y, &mut g.w)?;
     }
     Ok(())
 }

@@ -10,6 +10,9 @@
 //! - [`DataSource`]: what the loop reads examples from: a [`Dataset`] in memory or any store
 //!   that copies one example at a time (a memory-mapped file); [`FeatureStats`] and
 //!   [`Standardized`] standardize a source in one streaming pass;
+//! - [`RegularizationConfig`]: L2, inverted dropout and class weights
+//!   ([`Trainer::with_regularization`]); [`Weighted`] adds sample weights to a source and
+//!   [`balanced_class_weights`] computes scikit-learn's `balanced` weights;
 //! - [`datasets`]: moons, circles and spirals, generated from a seed;
 //! - [`ResumeState`]: what an exact resume needs besides the parameters
 //!   ([`Trainer::resume_state`], [`Trainer::restore`]); [`memory`]: a run's buffer sizes,
@@ -43,6 +46,7 @@ mod config;
 mod cost;
 mod data;
 pub mod datasets;
+mod dropout;
 mod evaluate;
 mod feed;
 pub mod memory;
@@ -50,10 +54,12 @@ mod mlp;
 mod model;
 mod observe;
 pub mod optim;
+mod regularize;
 mod resume;
 pub mod schedule;
 mod source;
 mod trainer;
+mod weights;
 mod workspace;
 
 pub use batches::Batches;
@@ -63,7 +69,9 @@ pub use evaluate::{EVAL_CHUNK, Evaluation, evaluate, predict, predict_chunks};
 pub use mlp::Mlp;
 pub use model::{Activation, Init, MlpConfig, Output};
 pub use observe::{Observer, Silent};
+pub use regularize::RegularizationConfig;
 pub use resume::{ResumeState, SavedOptimizer, SavedSlot};
 pub use source::{DataSource, FeatureStats, Standardized};
 pub use trainer::{EpochHook, Trainer};
+pub use weights::{Weighted, balanced_class_weights};
 pub use workspace::Workspace;

@@ -5,6 +5,9 @@ use rand::SeedableRng;
 use rand_distr::{Distribution, StandardNormal};
 use rand_pcg::Pcg64;
 
+use descent_core::elementwise::{update_with, zip_into};
+
+use crate::dropout::Dropout;
 use crate::model::{Activation, Init, MlpConfig, Output};
 use crate::{Workspace, cost};
 
@@ -147,11 +150,27 @@ impl<T: Scalar, B: Backend<T>> Mlp<T, B> {
     /// # Errors
     /// [`Error::ShapeMismatch`] when `x` is not (input width × `ws.n_examples()`).
     pub fn forward(&self, x: &B::Matrix, ws: &mut Workspace<T, B>) -> Result<()> {
+        self.forward_with(x, ws, None)
+    }
+
+    /// [`Mlp::forward`] with inverted dropout on the hidden layers whose masks `ws` holds
+    /// (drawn by [`Dropout::draw`]): `dropped[l] = a[l]·mask[l]/keep` feeds layer `l + 1`.
+    pub(crate) fn forward_with(
+        &self,
+        x: &B::Matrix,
+        ws: &mut Workspace<T, B>,
+        dropout: Option<&Dropout>,
+    ) -> Result<()> {
         check_shape("forward", (self.layers[0], ws.n), B::shape(x))?;
         let last = self.n_layers() - 1;
+        let keep = |l: usize| dropout.and_then(|d| d.keep(l));
         for l in 0..=last {
             let (a_prev, a_rest) = ws.a.split_at_mut(l);
-            let input = if l == 0 { x } else { &a_prev[l - 1] };
+            let input = match l {
+                0 => x,
+                _ if keep(l - 1).is_some() => &ws.dropped[l - 1],
+                _ => &a_prev[l - 1],
+            };
             let z = &mut ws.z[l];
             B::gemm(z, T::ONE, &self.params[2 * l], Trans::No, input, Trans::No, T::ZERO)?;
             B::add_col(z, &self.params[2 * l + 1])?;
@@ -162,6 +181,10 @@ impl<T: Scalar, B: Backend<T>> Mlp<T, B> {
                 (true, _, Output::Sigmoid) => cost::sigmoid_output::<T, B>(a, z, &mut ws.softplus)?,
                 (true, _, Output::Softmax) => B::softmax_cols(a, z)?,
                 (true, _, Output::Linear) => B::copy(a, z)?,
+            }
+            if let Some(k) = keep(l) {
+                let k = T::from_f64(k);
+                zip_into::<T, B>("dropout", &mut ws.dropped[l], a, &ws.mask[l], |a, d| a * d / k)?;
             }
         }
         Ok(())
@@ -175,7 +198,20 @@ impl<T: Scalar, B: Backend<T>> Mlp<T, B> {
     /// [`Error::ShapeMismatch`] when `y` does not match the output.
     pub fn cost_sum(&self, ws: &Workspace<T, B>, y: &B::Matrix) -> Result<T> {
         check_shape("cost", B::shape(ws.output()), B::shape(y))?;
-        Ok(cost::sum::<T, B>(self.output, ws.logits(), ws.output(), &ws.softplus, y))
+        Ok(cost::sum::<T, B>(self.output, ws.logits(), ws.output(), &ws.softplus, y, None))
+    }
+
+    /// [`Mlp::cost_sum`] with each example's cost multiplied by its weight: `Σ_j w_j·ℓ_j`.
+    pub(crate) fn weighted_cost_sum(
+        &self,
+        ws: &Workspace<T, B>,
+        y: &B::Matrix,
+        weights: &[T],
+    ) -> Result<T> {
+        check_shape("cost", B::shape(ws.output()), B::shape(y))?;
+        check_shape("cost", (ws.n, 1), (weights.len(), 1))?;
+        let w = Some(weights);
+        Ok(cost::sum::<T, B>(self.output, ws.logits(), ws.output(), &ws.softplus, y, w))
     }
 
     /// The number of examples of the last forward pass predicted correctly (0 for a linear
@@ -204,6 +240,21 @@ impl<T: Scalar, B: Backend<T>> Mlp<T, B> {
         ws: &mut Workspace<T, B>,
         grads: &mut [B::Matrix],
     ) -> Result<()> {
+        self.backward_with(x, y, ws, grads, None, None)
+    }
+
+    /// [`Mlp::backward`] of the weighted mean cost `Σ_j w_j·ℓ_j / Σ_j w_j` when `weights` is
+    /// `(w, Σ w)` (column `j` of `dZ_L` is scaled by `w_j / Σ w` instead of `1/m`), through
+    /// the dropout masks of the last [`Mlp::forward_with`] (`dA_l ← dA_l·mask_l/keep`).
+    pub(crate) fn backward_with(
+        &self,
+        x: &B::Matrix,
+        y: &B::Matrix,
+        ws: &mut Workspace<T, B>,
+        grads: &mut [B::Matrix],
+        weights: Option<(&[T], T)>,
+        dropout: Option<&Dropout>,
+    ) -> Result<()> {
         check_shape("backward", (self.layers[0], ws.n), B::shape(x))?;
         if grads.len() != self.params.len() {
             return Err(Error::InvalidArgument {
@@ -217,15 +268,32 @@ impl<T: Scalar, B: Backend<T>> Mlp<T, B> {
             Output::Linear => T::from_f64(2.0) * inv_m / T::from_usize(self.layers[last + 1]),
             Output::Sigmoid | Output::Softmax => inv_m,
         };
-        descent_core::elementwise::zip_into::<T, B>(
-            "backward",
-            &mut ws.dz[last],
-            &ws.a[last],
-            y,
-            |a, y| scale * (a - y),
-        )?;
+        match weights {
+            None => zip_into::<T, B>("backward", &mut ws.dz[last], &ws.a[last], y, |a, y| {
+                scale * (a - y)
+            })?,
+            Some((w, w_sum)) => {
+                check_shape("backward", B::shape(&ws.a[last]), B::shape(y))?;
+                check_shape("backward", (ws.n, 1), (w.len(), 1))?;
+                let factor = match self.output {
+                    Output::Linear => T::from_f64(2.0) / T::from_usize(self.layers[last + 1]),
+                    Output::Sigmoid | Output::Softmax => T::ONE,
+                };
+                for (j, &w) in w.iter().enumerate() {
+                    let s = factor * (w / w_sum);
+                    let (a, y) = (B::col(&ws.a[last], j), B::col(y, j));
+                    let dz = B::col_mut(&mut ws.dz[last], j);
+                    dz.iter_mut().zip(a.iter().zip(y)).for_each(|(d, (&a, &y))| *d = s * (a - y));
+                }
+            }
+        }
+        let keep = |l: usize| dropout.and_then(|d| d.keep(l));
         for l in (0..=last).rev() {
-            let input = if l == 0 { x } else { &ws.a[l - 1] };
+            let input = match l {
+                0 => x,
+                _ if keep(l - 1).is_some() => &ws.dropped[l - 1],
+                _ => &ws.a[l - 1],
+            };
             let (dz_prev, dz_rest) = ws.dz.split_at_mut(l);
             let dz = &dz_rest[0];
             let (dw, db) = grads[2 * l..].split_at_mut(1);
@@ -234,6 +302,10 @@ impl<T: Scalar, B: Backend<T>> Mlp<T, B> {
             if l > 0 {
                 let da = &mut ws.da[l - 1];
                 B::gemm(da, T::ONE, &self.params[2 * l], Trans::Yes, dz, Trans::No, T::ZERO)?;
+                if let Some(k) = keep(l - 1) {
+                    let k = T::from_f64(k);
+                    update_with::<T, B>("dropout", da, &ws.mask[l - 1], |da, d| da * d / k)?;
+                }
                 match self.hidden {
                     Activation::Relu => B::relu_backward(&mut dz_prev[l - 1], da, &ws.z[l - 1])?,
                     Activation::Tanh => B::tanh_backward(&mut dz_prev[l - 1], da, &ws.a[l - 1])?,

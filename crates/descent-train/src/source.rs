@@ -30,6 +30,21 @@ pub trait DataSource<T: Scalar>: Sync {
     /// Copies the target values of example `j` into `out` (`n_targets` long).
     fn read_target(&self, j: usize, out: &mut [T]);
 
+    /// The sample weight of example `j`: a finite non-negative number that multiplies the
+    /// example's loss in training ([`RegularizationConfig`](crate::RegularizationConfig)
+    /// says how). Default 1: a source without weights. Training refuses a negative or
+    /// non-finite weight, naming the example, before the batch that holds it trains.
+    fn read_weight(&self, j: usize) -> f64 {
+        let _ = j;
+        1.0
+    }
+
+    /// Whether the source has sample weights ([`read_weight`](DataSource::read_weight) is
+    /// not 1 throughout). Default `false`; training reads weights only when `true`.
+    fn has_weights(&self) -> bool {
+        false
+    }
+
     /// Whether training should gather the next batch on a second thread while the current one
     /// trains, when [`TrainConfig::prefetch`](crate::TrainConfig::prefetch) leaves it to the
     /// source: `true` where reading an example is slow (a memory-mapped file), `false` (the
@@ -202,6 +217,14 @@ impl<T: Scalar, S: DataSource<T> + ?Sized> DataSource<T> for Standardized<'_, S>
 
     fn n_classes(&self) -> Option<usize> {
         self.source.n_classes()
+    }
+
+    fn read_weight(&self, j: usize) -> f64 {
+        self.source.read_weight(j)
+    }
+
+    fn has_weights(&self) -> bool {
+        self.source.has_weights()
     }
 }
 

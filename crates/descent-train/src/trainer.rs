@@ -5,7 +5,10 @@ use std::ops::ControlFlow;
 
 use descent_core::{Backend, Error, Optimizer, Result, Scalar, Schedule};
 
+use crate::dropout::Dropout;
 use crate::feed::{self, Feed, Handoff};
+use crate::regularize::{self, RegularizationConfig};
+use crate::weights::BatchWeights;
 use crate::{
     Batches, DataSource, EpochProgress, EpochStats, History, Mlp, Observer, TrainConfig, Workspace,
 };
@@ -18,6 +21,7 @@ use crate::{
 /// bit-identical parameters: every reduction has a fixed order.
 pub struct Trainer<T: Scalar, B: Backend<T>> {
     config: TrainConfig,
+    regularization: RegularizationConfig,
     pub(crate) optimizer: Box<dyn Optimizer<T, B>>,
     schedule: Box<dyn Schedule>,
     pub(crate) epochs_done: usize,
@@ -29,6 +33,7 @@ impl<T: Scalar, B: Backend<T>> std::fmt::Debug for Trainer<T, B> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Trainer")
             .field("config", &self.config)
+            .field("regularization", &self.regularization)
             .field("optimizer", &self.optimizer.name())
             .field("schedule", &self.schedule)
             .field("epochs_done", &self.epochs_done)
@@ -48,7 +53,31 @@ impl<T: Scalar, B: Backend<T>> Trainer<T, B> {
         schedule: Box<dyn Schedule>,
     ) -> Result<Self> {
         config.validate()?;
-        Ok(Self { config, optimizer, schedule, epochs_done: 0, progress: EpochProgress::default() })
+        Ok(Self {
+            config,
+            regularization: RegularizationConfig::default(),
+            optimizer,
+            schedule,
+            epochs_done: 0,
+            progress: EpochProgress::default(),
+        })
+    }
+
+    /// This trainer with L2, dropout and class weights ([`RegularizationConfig`]); without,
+    /// a trainer uses the default, which changes nothing.
+    ///
+    /// # Errors
+    /// Whatever [`RegularizationConfig::validate`] rejects.
+    pub fn with_regularization(mut self, regularization: RegularizationConfig) -> Result<Self> {
+        regularization.validate()?;
+        self.regularization = regularization;
+        Ok(self)
+    }
+
+    /// The L2, dropout and class-weight settings.
+    #[must_use]
+    pub fn regularization(&self) -> &RegularizationConfig {
+        &self.regularization
     }
 
     /// The settings.
@@ -137,9 +166,21 @@ impl<T: Scalar, B: Backend<T>> Trainer<T, B> {
             Batches::new(m, self.config.batch_size, self.config.shuffle, self.config.seed)?;
         let n_batches = batches.n_batches();
         let layers = mlp.layers().to_vec();
+        let reg = &self.regularization;
+        let dropout = Dropout::resolve(&reg.keep_prob, layers.len() - 2, self.config.seed)?;
+        let n_out = layers[layers.len() - 1];
+        let class_weights = reg.class_weights.as_deref();
+        let weights = BatchWeights::new(class_weights, mlp.output(), n_out, data.has_weights())?;
+        let workspace = |n| {
+            let mut ws = Workspace::<T, B>::new(&layers, n);
+            if dropout.is_some() {
+                ws.enable_dropout();
+            }
+            ws
+        };
         let ws = Caches {
-            full: Workspace::<T, B>::new(&layers, batches.batch_size()),
-            partial: batches.remainder().map(|r| Workspace::<T, B>::new(&layers, r)),
+            full: workspace(batches.batch_size()),
+            partial: batches.remainder().map(workspace),
         };
         if self.progress.batches >= n_batches {
             return Err(Error::InvalidArgument {
@@ -168,18 +209,20 @@ impl<T: Scalar, B: Backend<T>> Trainer<T, B> {
             output: mlp.output(),
             epochs: start..start + self.config.epochs,
             skip: self.progress.batches,
+            weights,
         };
+        let weighted = plan.weights.is_some();
         if self.config.prefetch.unwrap_or_else(|| data.prefers_prefetch()) {
             let handoff = Handoff::new(&batches, &layers);
             std::thread::scope(|scope| {
                 let feed = Feed::prefetched(scope, data, batches, &plan, &handoff)?;
-                let mut run = EpochRun { feed, ws, n_batches, history };
+                let mut run = EpochRun { feed, ws, n_batches, history, dropout, weighted };
                 self.run_epochs(mlp, data, &mut run, hook)?;
                 Ok(run.history)
             })
         } else {
             let feed = Feed::inline(batches, &plan, data.n_targets());
-            let mut run = EpochRun { feed, ws, n_batches, history };
+            let mut run = EpochRun { feed, ws, n_batches, history, dropout, weighted };
             self.run_epochs(mlp, data, &mut run, hook)?;
             Ok(run.history)
         }
@@ -198,6 +241,7 @@ impl<T: Scalar, B: Backend<T>> Trainer<T, B> {
         let n_batches = run.n_batches;
         let mut grads = mlp.zeros_like_params();
         let clip = self.config.clip_norm.map(T::from_f64);
+        let l2 = T::from_f64(self.regularization.l2);
         let start = self.epochs_done;
         for epoch in start..start + self.config.epochs {
             let lr = self.schedule.lr(epoch);
@@ -217,24 +261,50 @@ impl<T: Scalar, B: Backend<T>> Trainer<T, B> {
                     Some(p) if g.n == p.n_examples() => p,
                     _ => &mut run.ws.full,
                 };
-                mlp.forward(&g.x, ws)?;
-                let cost = mlp.cost_sum(ws, &g.y)?;
+                let dropout = run.dropout.as_ref();
+                if let Some(d) = dropout {
+                    d.draw(ws, epoch, batch);
+                }
+                mlp.forward_with(&g.x, ws, dropout)?;
+                let n = g.n;
+                let n_t = T::from_usize(n);
+                // The batch's summed cost: `n` times its mean cost.
+                let (mut cost, weights) = if run.weighted {
+                    let w_sum = g.w.iter().fold(T::ZERO, |s, &w| s + w);
+                    let loss = mlp.weighted_cost_sum(ws, &g.y, &g.w)?;
+                    let cost = if w_sum > T::ZERO { loss / w_sum * n_t } else { T::ZERO };
+                    (cost, Some((&g.w[..], w_sum)))
+                } else {
+                    (mlp.cost_sum(ws, &g.y)?, None)
+                };
+                if l2 > T::ZERO {
+                    let squares = regularize::weights_sum_squares::<T, B>(mlp.params());
+                    cost += l2 / T::from_f64(2.0) * squares;
+                }
                 if !cost.is_finite() {
                     return Err(Error::Diverged { epoch, batch, what: "cost" });
                 }
                 correct += mlp.count_correct(ws, &g.y)?;
-                mlp.backward(&g.x, &g.y, ws, &mut grads)?;
-                let n = g.n;
+                // A batch whose weights sum to 0 trains nothing.
+                let trains = weights.is_none_or(|(_, w_sum)| w_sum > T::ZERO);
+                if trains {
+                    mlp.backward_with(&g.x, &g.y, ws, &mut grads, weights, dropout)?;
+                }
                 run.feed.recycle(g);
-                if let Some(max_norm) = clip {
-                    crate::optim::clip_by_global_norm::<T, B>(&mut grads, max_norm)?;
-                }
-                if !grads.iter().all(B::all_finite) {
-                    return Err(Error::Diverged { epoch, batch, what: "gradient" });
-                }
-                self.optimizer.step(mlp.params_mut(), &grads, T::from_f64(lr))?;
-                if !mlp.params().iter().all(B::all_finite) {
-                    return Err(Error::Diverged { epoch, batch, what: "parameter" });
+                if trains {
+                    if l2 > T::ZERO {
+                        regularize::add_l2_gradient::<T, B>(&mut grads, mlp.params(), l2 / n_t)?;
+                    }
+                    if let Some(max_norm) = clip {
+                        crate::optim::clip_by_global_norm::<T, B>(&mut grads, max_norm)?;
+                    }
+                    if !grads.iter().all(B::all_finite) {
+                        return Err(Error::Diverged { epoch, batch, what: "gradient" });
+                    }
+                    self.optimizer.step(mlp.params_mut(), &grads, T::from_f64(lr))?;
+                    if !mlp.params().iter().all(B::all_finite) {
+                        return Err(Error::Diverged { epoch, batch, what: "parameter" });
+                    }
                 }
                 cost_sum += cost.to_f64();
                 let batch_cost = cost.to_f64() / n as f64;
@@ -275,6 +345,10 @@ struct EpochRun<'a, T: Scalar, B: Backend<T>> {
     ws: Caches<T, B>,
     n_batches: usize,
     history: History,
+    /// The hidden layers' dropout, when some drop.
+    dropout: Option<Dropout>,
+    /// Whether the examples are weighted (`Gathered::w` is filled).
+    weighted: bool,
 }
 
 /// The forward/backward caches of the full and the partial batch size.

@@ -8,7 +8,9 @@ use descent_core::{Backend, Scalar};
 /// For layer `l` (0-based, `L` layers): `z[l]` and `a[l]` are `n_{l+1} × n` (pre-activation
 /// and activation; `a[L-1]` holds the network's output), `dz[l]` likewise, `da[l]` exists
 /// for the hidden layers only. `softplus` is `ln(1 + e^{-|z|})` of the output logits, the
-/// stable part of the binary cross-entropy (sigmoid output only).
+/// stable part of the binary cross-entropy (sigmoid output only). With dropout, `mask[l]`
+/// (0 or 1) and `dropped[l] = a[l]·mask[l]/keep` exist for the hidden layers: `dropped[l]`
+/// is then the next layer's input, and `a[l]` keeps the activation for the derivative.
 #[derive(Debug, Clone)]
 pub struct Workspace<T: Scalar, B: Backend<T>> {
     pub(crate) n: usize,
@@ -17,6 +19,8 @@ pub struct Workspace<T: Scalar, B: Backend<T>> {
     pub(crate) dz: Vec<B::Matrix>,
     pub(crate) da: Vec<B::Matrix>,
     pub(crate) softplus: Vec<T>,
+    pub(crate) mask: Vec<B::Matrix>,
+    pub(crate) dropped: Vec<B::Matrix>,
 }
 
 impl<T: Scalar, B: Backend<T>> Workspace<T, B> {
@@ -32,6 +36,19 @@ impl<T: Scalar, B: Backend<T>> Workspace<T, B> {
             dz: alloc(hidden_and_out),
             da: alloc(&hidden_and_out[..hidden_and_out.len() - 1]),
             softplus: vec![T::ZERO; layers[layers.len() - 1] * n],
+            mask: Vec::new(),
+            dropped: Vec::new(),
+        }
+    }
+
+    /// Allocates the dropout buffers (a mask and the dropped activations of every hidden
+    /// layer), once.
+    pub(crate) fn enable_dropout(&mut self) {
+        if self.mask.is_empty() {
+            let hidden = &self.da;
+            let alloc = || hidden.iter().map(|m| B::zeros(B::shape(m).0, self.n)).collect();
+            self.mask = alloc();
+            self.dropped = alloc();
         }
     }
 

@@ -4,13 +4,16 @@
 mod alloc_count;
 mod classic;
 mod divergence;
+mod dropout;
 mod gradient_check;
 mod hook;
+mod json;
 mod no_alloc;
 #[rustfmt::skip]
 mod numpy_fixture;
 mod numpy_reference;
 mod prefetch;
+mod regularization;
 mod reproducible;
 mod resume;
 

@@ -134,3 +134,51 @@ fn nalgebra_steps_allocate_nothing() {
 fn faer_steps_allocate_nothing() {
     check::<Faer>();
 }
+
+/// Allocations of one `fit` with L2, dropout, class weights and sample weights (inline or
+/// prefetched batches; this thread's count).
+fn allocations_of_regularized_fit<B: Backend<f64>>(epochs: usize, prefetch: bool) -> u64 {
+    let data = datasets::moons(datasets::SyntheticConfig::default()).unwrap();
+    let weights: Vec<f64> = (0..300).map(|j| f64::from(j % 4) * 0.5).collect();
+    let weighted = descent_train::Weighted::new(&data, &weights).unwrap();
+    let config = MlpConfig { layers: vec![2, 8, 4, 1], ..MlpConfig::course() };
+    let mut mlp = Mlp::<f64, B>::new(&config).unwrap();
+    let train = TrainConfig { epochs, prefetch: Some(prefetch), ..TrainConfig::default() };
+    let reg = descent_train::RegularizationConfig {
+        l2: 0.1,
+        keep_prob: vec![0.8, 0.9],
+        class_weights: Some(vec![1.0, 2.0]),
+    };
+    let optimizer = OptimizerConfig::from_name("adam").unwrap().build::<f64, B>().unwrap();
+    let schedule = ScheduleConfig::Constant.build(0.001).unwrap();
+    let mut trainer =
+        Trainer::new(train, optimizer, schedule).unwrap().with_regularization(reg).unwrap();
+    let before = allocations();
+    trainer.fit(&mut mlp, &weighted, &mut Silent).unwrap();
+    allocations() - before
+}
+
+fn check_regularized<B: Backend<f64>>() {
+    for prefetch in [false, true] {
+        allocations_of_regularized_fit::<B>(1, prefetch);
+        let one = allocations_of_regularized_fit::<B>(1, prefetch);
+        let eleven = allocations_of_regularized_fit::<B>(11, prefetch);
+        println!(
+            "{} regularized, prefetch {prefetch}: {one} for 1 epoch, {eleven} for 11",
+            B::NAME
+        );
+        assert_eq!(
+            eleven,
+            one,
+            "{}: 10 more epochs with L2, dropout and weights allocated",
+            B::NAME
+        );
+    }
+}
+
+#[test]
+fn steps_with_l2_dropout_and_weights_allocate_nothing() {
+    check_regularized::<Ndarray>();
+    check_regularized::<Nalgebra>();
+    check_regularized::<Faer>();
+}
