@@ -69,6 +69,21 @@ pub struct TrainArgs {
     /// AdamW's decoupled weight decay λ.
     #[arg(long, default_value_t = 0.01)]
     pub weight_decay: f64,
+    /// L2 regularization λ: each mini-batch's cost gains λ/(2m)·Σ_l ‖W_l‖² (weights only, not
+    /// biases) and each weight gradient (λ/m)·W_l. The cost of --history and the progress
+    /// includes the term; eval reports the loss without it.
+    #[arg(long, value_name = "λ", default_value_t = 0.0)]
+    pub l2: f64,
+    /// Inverted dropout: the keep probability of the hidden layers' activations during
+    /// training, one value for every hidden layer or a comma list, one per hidden layer; 1 is
+    /// off. eval, predict, validation scores and the summary never drop.
+    #[arg(long, value_name = "KEEP[,KEEP…]", default_value = "1")]
+    pub dropout: String,
+    /// Class weights: balanced (n / (K·n_k) over the training rows, scikit-learn's rule) or
+    /// CLASS=W,… (a class not named weighs 1). A mini-batch's loss is Σ w·ℓ / Σ w; eval
+    /// reports unweighted figures [default: every class 1].
+    #[arg(long, value_name = "balanced|CLASS=W,…")]
+    pub class_weight: Option<String>,
     /// Clip the gradients' global L2 norm to this value (off unless given).
     #[arg(long)]
     pub clip_norm: Option<f64>,

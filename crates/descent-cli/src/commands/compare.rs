@@ -100,6 +100,7 @@ fn compare<T: Scalar, B: Backend<T>>(
         let built = optimizer.build::<T, B>().context("--optimizers").map_err(Failure::Input)?;
         let schedule = spec.schedule.build(spec.lr).context("--decay").map_err(Failure::Input)?;
         let mut trainer = Trainer::new(spec.train.clone(), built, schedule)
+            .and_then(|t| t.with_regularization(plan.regularization(spec)))
             .map_err(|e| Failure::Input(e.into()))?;
         let mut progress = Progress::new(spec.train.epochs, spec.outputs.quiet);
         let start = Instant::now();

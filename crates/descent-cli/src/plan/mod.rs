@@ -7,12 +7,15 @@ pub mod data;
 pub mod mapped;
 pub mod model;
 pub mod split;
+pub mod weights;
 
 use std::path::Path;
 
 use anyhow::{Context, anyhow};
 use descent::train::memory::MemoryNeeds;
-use descent::train::{DataSource, Dataset, FeatureStats, Mlp, MlpConfig, Output};
+use descent::train::{
+    DataSource, Dataset, FeatureStats, Mlp, MlpConfig, Output, RegularizationConfig,
+};
 use descent::{Backend, Scalar};
 use descent_io::Parameters;
 
@@ -35,6 +38,8 @@ pub struct TrainPlan {
     pub mlp: MlpConfig,
     /// The parameters of `--init`.
     pub init: Option<Parameters>,
+    /// The weight of each class (`--class-weight`), as computed from the training rows.
+    pub class_weights: Option<Vec<f64>>,
 }
 
 /// The examples a plan trains on.
@@ -105,6 +110,7 @@ impl TrainPlan {
             seed: spec.init_seed,
         };
         mlp.validate().context("--layers")?;
+        check_dropout(&spec.regularization.keep_prob, mlp.layers.len() - 2)?;
         let (train_data, validation) = match (spec.validation, all) {
             (Some(f), Examples::Memory(d)) => {
                 let (t, v) = data::split(&d, f, spec.train.seed, output)?;
@@ -127,7 +133,13 @@ impl TrainPlan {
             ),
             (None, train_data) => (train_data, validation),
         };
-        let plan = Self { data: train_data, validation, standardize, mlp, init };
+        let class_weights = weights::class_weights(
+            spec,
+            train_data.source(),
+            output,
+            *mlp.layers.last().unwrap_or(&1),
+        )?;
+        let plan = Self { data: train_data, validation, standardize, mlp, init, class_weights };
         plan.check_memory(spec)?;
         Ok(plan)
     }
@@ -169,6 +181,14 @@ impl TrainPlan {
         }
     }
 
+    /// The L2, dropout and class-weight settings the trainer runs with.
+    pub fn regularization(&self, spec: &RunSpec) -> RegularizationConfig {
+        RegularizationConfig {
+            class_weights: self.class_weights.clone(),
+            ..spec.regularization.clone()
+        }
+    }
+
     /// Layer widths as `2-5-2-1`.
     pub fn layers_str(&self) -> String {
         self.mlp.layers.iter().map(ToString::to_string).collect::<Vec<_>>().join("-")
@@ -191,6 +211,19 @@ fn standardization(spec: &RunSpec, train: &Examples) -> anyhow::Result<Option<Fe
         Examples::Mapped(m) => m.stats.clone().context("--standardize")?,
         Examples::Memory(d) => FeatureStats::scan::<f64>(d).context("--standardize")?,
     }))
+}
+
+/// Refuses keep probabilities that are neither one value nor one per hidden layer.
+fn check_dropout(keep: &[f64], n_hidden: usize) -> anyhow::Result<()> {
+    let drops = keep.iter().any(|&k| k < 1.0);
+    if drops && !(n_hidden > 0 && (keep.len() == 1 || keep.len() == n_hidden)) {
+        return Err(anyhow!(
+            "--dropout: {} keep probabilities for a network with {n_hidden} hidden layers; give \
+             one, or one per hidden layer",
+            keep.len()
+        ));
+    }
+    Ok(())
 }
 
 /// All widths from input to output; with `--init`, the file's widths must fit the data and

@@ -9,7 +9,10 @@ use descent_io::ModelFile;
 
 /// The flag of each setting the library's checks name, by the words their messages start with
 /// (longest first where one is a prefix of another).
-const FLAG_OF_SETTING: [(&str, &str); 11] = [
+const FLAG_OF_SETTING: [(&str, &str); 14] = [
+    ("l2 ", "--l2"),
+    ("keep probability ", "--dropout"),
+    ("the weight of class ", "--class-weight"),
     ("beta1 ", "--beta1"),
     ("beta2 ", "--beta2"),
     ("beta ", "--beta"),
@@ -60,6 +63,48 @@ pub fn parse_layers(text: &str) -> anyhow::Result<Vec<usize>> {
             }
         })
         .collect()
+}
+
+/// Parses `--dropout 0.8` or `--dropout 0.8,0.5` into keep probabilities (checked by the
+/// library); `1` is off.
+pub fn parse_dropout(text: &str) -> anyhow::Result<Vec<f64>> {
+    text.split(',')
+        .enumerate()
+        .map(|(i, item)| {
+            item.trim().parse::<f64>().map_err(|_| {
+                anyhow!("--dropout {text}: item {} ({:?}) is not a number", i + 1, item.trim())
+            })
+        })
+        .collect()
+}
+
+/// `--class-weight`: `balanced`, or `CLASS=W,…`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClassWeight {
+    /// n / (K·n_k) over the training rows.
+    Balanced,
+    /// The weight of each class named; a class not named weighs 1.
+    Given(Vec<(String, f64)>),
+}
+
+/// Parses `--class-weight`.
+pub fn parse_class_weight(text: &str) -> anyhow::Result<ClassWeight> {
+    if text.trim() == "balanced" {
+        return Ok(ClassWeight::Balanced);
+    }
+    let pairs = text
+        .split(',')
+        .map(|item| {
+            let (name, w) = item.split_once('=').ok_or_else(|| {
+                anyhow!("--class-weight {text}: {item:?} is not CLASS=W (or give balanced)")
+            })?;
+            let w: f64 = w.trim().parse().map_err(|_| {
+                anyhow!("--class-weight {text}: the weight of {:?} is not a number", name.trim())
+            })?;
+            Ok((name.trim().to_owned(), w))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(ClassWeight::Given(pairs))
 }
 
 /// Refuses an output path whose folder does not exist, before any training.
@@ -140,6 +185,17 @@ mod tests {
         assert_eq!(msg("5,0"), "--layers 5,0: item 2 is 0; widths must be at least 1");
         assert!(msg("5,x").contains("item 2 (\"x\")"), "{}", msg("5,x"));
         assert!(msg("-3").contains("item 1"));
+    }
+
+    #[test]
+    fn dropout_and_class_weights_parse_and_name_their_flag() {
+        assert_eq!(parse_dropout("0.8").unwrap(), [0.8]);
+        assert_eq!(parse_dropout("0.8, 0.5").unwrap(), [0.8, 0.5]);
+        assert!(parse_dropout("0.8,x").unwrap_err().to_string().contains("item 2"));
+        assert_eq!(parse_class_weight("balanced").unwrap(), ClassWeight::Balanced);
+        let given = parse_class_weight("0=1,1=2.5").unwrap();
+        assert_eq!(given, ClassWeight::Given(vec![("0".into(), 1.0), ("1".into(), 2.5)]));
+        assert!(parse_class_weight("0:1").unwrap_err().to_string().contains("--class-weight"));
     }
 
     #[test]

@@ -18,14 +18,14 @@ use descent::train::optim::{
     AdamConfig, AdamWConfig, MomentumConfig, OptimizerConfig, RmsPropConfig,
 };
 use descent::train::schedule::ScheduleConfig;
-use descent::train::{Activation, Init, Output, TrainConfig};
+use descent::train::{Activation, Init, Output, RegularizationConfig, TrainConfig};
 use descent_io::{Checkpoint, TrainingSettings};
 
-pub use checks::{check_output_folder, check_plot_extension, parse_layers};
+pub use checks::{ClassWeight, check_output_folder, check_plot_extension, parse_layers};
 pub use paths::check_no_clobber;
 
 use crate::args::{BackendArg, DataArgs, DecayArg, DtypeArg, OptimizerArg, TrainArgs};
-use checks::flag_error;
+use checks::{flag_error, parse_class_weight, parse_dropout};
 use stored::Stored;
 
 /// Everything a training run is, typed and checked.
@@ -45,6 +45,10 @@ pub struct RunSpec {
     pub lr: f64,
     /// The learning-rate schedule.
     pub schedule: ScheduleConfig,
+    /// `--l2` and the keep probabilities of `--dropout` (class weights come from the plan).
+    pub regularization: RegularizationConfig,
+    /// `--class-weight`.
+    pub class_weight: Option<ClassWeight>,
     /// Epochs of this invocation, batches, seed, clipping, prefetching, batch-cost record.
     pub train: TrainConfig,
     /// How the parameters are first drawn, and the seed (a resumed run keeps its own).
@@ -148,6 +152,18 @@ impl RunSpec {
         };
         let schedule = resolve_schedule(args, s, training)?;
         schedule.validate_for(lr).map_err(|e| flag_error(e, "--decay"))?;
+        let regularization = RegularizationConfig {
+            l2: s.value("l2", args.l2, str::parse)?,
+            keep_prob: parse_dropout(
+                &s.value("dropout", args.dropout.clone(), |t| Ok::<_, String>(t.to_owned()))?,
+            )?,
+            class_weights: None,
+        };
+        regularization.validate().map_err(|e| flag_error(e, "--dropout"))?;
+        let class_weight = s.value("class_weight", args.class_weight.clone(), |t| {
+            Ok::<_, String>(Some(t.to_owned()))
+        })?;
+        let class_weight = class_weight.as_deref().map(parse_class_weight).transpose()?;
         let pick = |id: &str, given: bool, stored: Option<bool>| match stored {
             Some(v) if !s.given(id) => v,
             _ => given,
@@ -258,6 +274,8 @@ impl RunSpec {
             optimizer,
             lr,
             schedule,
+            regularization,
+            class_weight,
             train,
             init_kind,
             init_seed,

@@ -20,7 +20,7 @@ use descent::{Backend, Scalar};
 use descent_io::DataFingerprint;
 
 use crate::failure::Failure;
-use crate::plan::TrainPlan;
+use crate::plan::{TrainPlan, weights};
 use crate::run::RunSpec;
 use saver::Saver;
 
@@ -72,8 +72,14 @@ pub fn train<T: Scalar, B: Backend<T>>(
     }
     let optimizer = spec.optimizer.build::<T, B>().context("--optimizer").map_err(input)?;
     let schedule = spec.schedule.build(spec.lr).context("--decay").map_err(input)?;
-    let mut trainer =
-        Trainer::new(spec.train.clone(), optimizer, schedule).map_err(|e| input(e.into()))?;
+    let mut trainer = Trainer::new(spec.train.clone(), optimizer, schedule)
+        .and_then(|t| t.with_regularization(plan.regularization(spec)))
+        .map_err(|e| input(e.into()))?;
+    // The checkpoint's settings: the run's flags, and the class weights as computed.
+    let mut settings = spec.settings.clone();
+    if let Some(w) = &plan.class_weights {
+        settings.insert(weights::STORED_KEY.to_owned(), weights::stored_text(w));
+    }
     match &spec.resumed {
         Some(r) => trainer.restore(mlp, &r.checkpoint.resume).context("--resume").map_err(input)?,
         // Zero buffers now, so that even a run of 0 epochs saves a complete state.
@@ -85,7 +91,7 @@ pub fn train<T: Scalar, B: Backend<T>>(
         standardize: plan.standardize.as_ref(),
         training: spec.training_settings(),
         data: fingerprint,
-        settings: &spec.settings,
+        settings: &settings,
         last: None,
     };
     if let (Some(r), None) = (&spec.resumed, &spec.outputs.save) {

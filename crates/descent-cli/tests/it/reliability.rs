@@ -257,3 +257,38 @@ fn divergence_keeps_the_last_good_checkpoint() {
     let diverged_at = format!("diverged at epoch {},", c.resume.epochs_done);
     assert!(stderr.contains(&diverged_at), "{stderr}");
 }
+
+#[test]
+fn resume_with_l2_dropout_and_class_weights_equals_one_run_byte_for_byte() {
+    let dir = TempDir::new("resume-regularized");
+    for backend in ["ndarray", "faer"] {
+        let common = [
+            "--backend",
+            backend,
+            "--l2",
+            "0.7",
+            "--dropout",
+            "0.8,0.6",
+            "--class-weight",
+            "balanced",
+            "--validation",
+            "0.2",
+        ];
+        let (whole, first, resumed) = (dir.file("whole"), dir.file("first"), dir.file("resumed"));
+        train(&[&common[..], &["--epochs", "6", "--save", &whole]].concat());
+        train(&[&common[..], &["--epochs", "4", "--save", &first]].concat());
+        ok(&["train", "--quiet", "--resume", &first, "--epochs", "2", "--save", &resumed]);
+        assert_eq!(
+            std::fs::read(&whole).unwrap(),
+            std::fs::read(&resumed).unwrap(),
+            "{backend}: the files differ"
+        );
+        let c = load_checkpoint(&resumed).unwrap();
+        assert_eq!(c.settings["l2"], "0.7");
+        assert!(c.settings["class_weights"].contains(','), "{:?}", c.settings);
+        // Dropout and L2 change the trajectory: not the same file as a plain run.
+        let plain = dir.file("plain");
+        train(&["--backend", backend, "--validation", "0.2", "--epochs", "6", "--save", &plain]);
+        assert_ne!(load_checkpoint(&plain).unwrap().model.params, c.model.params);
+    }
+}
