@@ -109,21 +109,7 @@ pub fn load_csv_features(path: impl AsRef<Path>) -> Result<Table> {
 /// Reads the table; `label` is `None` for no label column, `Some(None)` for the last column
 /// and `Some(Some(name))` for the named one.
 fn read_table(path: &Path, label: Option<Option<&str>>) -> Result<Table> {
-    let file = File::open(path).map_err(|e| IoError::io(path, "open the file", e))?;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(file);
-    let header = reader.headers().map_err(|e| csv_error(path, e))?.clone();
-    if header.is_empty() {
-        return Err(IoError::Empty { path: path.to_path_buf(), what: "the file is empty".into() });
-    }
-    let names: Vec<String> = header
-        .iter()
-        .enumerate()
-        .map(|(i, name)| if name.is_empty() { format!("column {}", i + 1) } else { name.into() })
-        .collect();
+    let (mut reader, names) = open(path)?;
     let n_cols = names.len();
     let label_col = match label {
         None => None,
@@ -146,14 +132,7 @@ fn read_table(path: &Path, label: Option<Option<&str>>) -> Result<Table> {
     let mut labels = Vec::new();
     let mut record = csv::StringRecord::new();
     while reader.read_record(&mut record).map_err(|e| csv_error(path, e))? {
-        let line = record.position().map_or(0, csv::Position::line);
-        if record.len() != n_cols {
-            return Err(IoError::CsvRow {
-                path: path.to_path_buf(),
-                line,
-                reason: format!("the row has {} cells but the header has {n_cols}", record.len()),
-            });
-        }
+        let line = check_row(path, &record, n_cols)?;
         for (c, cell) in record.iter().enumerate() {
             let value = parse_cell(cell).map_err(|reason| IoError::CsvCell {
                 path: path.to_path_buf(),
@@ -171,6 +150,40 @@ fn read_table(path: &Path, label: Option<Option<&str>>) -> Result<Table> {
         });
     }
     Ok(Table { feature_names, label_name: label_col.map(|c| names[c].clone()), features, labels })
+}
+
+/// Opens a CSV file and reads its header row: the reader (cells trimmed, blank lines
+/// skipped) and the column names, an empty one named `column N`.
+pub(crate) fn open(path: &Path) -> Result<(csv::Reader<File>, Vec<String>)> {
+    let file = File::open(path).map_err(|e| IoError::io(path, "open the file", e))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(file);
+    let header = reader.headers().map_err(|e| csv_error(path, e))?.clone();
+    if header.is_empty() {
+        return Err(IoError::Empty { path: path.to_path_buf(), what: "the file is empty".into() });
+    }
+    let names = header
+        .iter()
+        .enumerate()
+        .map(|(i, name)| if name.is_empty() { format!("column {}", i + 1) } else { name.into() })
+        .collect();
+    Ok((reader, names))
+}
+
+/// The line where `record` starts, after checking it has a cell per column.
+pub(crate) fn check_row(path: &Path, record: &csv::StringRecord, n_cols: usize) -> Result<u64> {
+    let line = record.position().map_or(0, csv::Position::line);
+    if record.len() != n_cols {
+        return Err(IoError::CsvRow {
+            path: path.to_path_buf(),
+            line,
+            reason: format!("the row has {} cells but the header has {n_cols}", record.len()),
+        });
+    }
+    Ok(line)
 }
 
 /// The index of the label column: the last one, or the one named `target`.
@@ -199,7 +212,7 @@ fn parse_cell(cell: &str) -> std::result::Result<f64, String> {
 }
 
 /// The first 40 characters of a cell, for messages.
-fn shorten(cell: &str) -> String {
+pub(crate) fn shorten(cell: &str) -> String {
     match cell.char_indices().nth(40) {
         Some((end, _)) => format!("{}…", &cell[..end]),
         None => cell.to_owned(),
@@ -207,7 +220,7 @@ fn shorten(cell: &str) -> String {
 }
 
 /// Turns the csv crate's error into ours, keeping its line.
-fn csv_error(path: &Path, error: csv::Error) -> IoError {
+pub(crate) fn csv_error(path: &Path, error: csv::Error) -> IoError {
     let line = error.position().map_or(1, csv::Position::line);
     let reason = match error.kind() {
         csv::ErrorKind::Io(e) => {

@@ -1,5 +1,6 @@
 //! `IoError`: everything that can be wrong with a data or model file, naming the file and the place.
 
+use std::fmt;
 use std::path::PathBuf;
 
 /// A data or model file that cannot be read or written.
@@ -119,6 +120,35 @@ pub enum IoError {
         /// What is wrong, in words.
         reason: String,
     },
+    /// A cell of a table ([`RawTable`](crate::RawTable)) that cannot be read or encoded.
+    #[error("{path}, {at}, column `{column}`: {reason}")]
+    TableCell {
+        /// The file.
+        path: PathBuf,
+        /// The row: its CSV line or its Parquet row index.
+        at: RowOrigin,
+        /// The column's name.
+        column: String,
+        /// What is wrong, quoting the cell.
+        reason: String,
+    },
+    /// A table's columns do not fit the encoding asked for (an unknown column name, missing
+    /// cells without `--impute`, too many categories or classes, a missing input column).
+    #[error("{path}: {reason}")]
+    Table {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, naming the columns and the flag that would help.
+        reason: String,
+    },
+    /// A Parquet file that cannot be read, or holds a column of a type tables do not read.
+    #[error("{path}: {reason}")]
+    Parquet {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, in words.
+        reason: String,
+    },
     /// A combination of files that does not describe a data set (e.g. `.npy` features without
     /// labels).
     #[error("{path}: {reason}")]
@@ -152,6 +182,24 @@ pub enum IoError {
     },
 }
 
+/// Where a row of a [`RawTable`](crate::RawTable) came from, for messages: `line 7` or `row index 6`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowOrigin {
+    /// The CSV line (from 1; the header is line 1) where the row starts.
+    Line(u64),
+    /// The row's index (from 0) in a Parquet file.
+    Index(usize),
+}
+
+impl fmt::Display for RowOrigin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RowOrigin::Line(line) => write!(f, "line {line}"),
+            RowOrigin::Index(i) => write!(f, "row index {i}"),
+        }
+    }
+}
+
 /// `Result` with [`IoError`] as the default error type.
 pub type Result<T, E = IoError> = std::result::Result<T, E>;
 
@@ -170,6 +218,9 @@ impl IoError {
             | IoError::NotFinite { path, .. }
             | IoError::Model { path, .. }
             | IoError::Tensor { path, .. }
+            | IoError::TableCell { path, .. }
+            | IoError::Table { path, .. }
+            | IoError::Parquet { path, .. }
             | IoError::Unsupported { path, .. }
             | IoError::DataMismatch { path, .. }
             | IoError::Invalid { path, .. } => path,

@@ -18,6 +18,9 @@
 //! - [`save_checkpoint`] / [`load_checkpoint`]: a model file plus the optimizer state, the
 //!   position, the settings and the data's fingerprint ([`Checkpoint`]; see the
 //!   [`checkpoint`] module): training resumes bit for bit, and `load_model` reads it as a model;
+//! - [`read_table`] and [`TableEncoding`]: real tables (CSV or Parquet, text, categories,
+//!   missing cells) fitted into an encoding of inputs and classes, applied row by row, and
+//!   stored in the model file (see the [`table`] module);
 //! - [`write_atomic`]: how every file is saved: a temporary file, flushed, renamed over the
 //!   target.
 //!
@@ -63,6 +66,7 @@ mod mmap;
 pub mod model;
 mod npy;
 mod npy_write;
+pub mod table;
 #[cfg(test)]
 mod test_util;
 
@@ -81,3 +85,7 @@ pub use model::{
 };
 pub use npy::{load_npy_features, load_npy_labels};
 pub use npy_write::NpyWriter;
+pub use table::{
+    BoundEncoding, Cell, ColumnOptions, Impute, RawTable, RowOrigin, TableEncoding, Unknown,
+    read_table,
+};

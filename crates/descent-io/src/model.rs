@@ -14,6 +14,7 @@
 //! | `output` | `sigmoid` | `sigmoid`, `softmax` or `linear` |
 //! | `n_classes` | `2` | classes of a classifier, `0` for `linear` |
 //! | `standardize_mean`, `standardize_std` | `0.5,-1.25` | optional: per-input z-score statistics |
+//! | `encoding` | `{"columns":[…],…}` | optional: the [`TableEncoding`] of a table's columns, as JSON |
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -27,6 +28,7 @@ use safetensors::tensor::{Dtype as StDtype, TensorView};
 
 use crate::atomic::write_atomic;
 use crate::error::{IoError, Result};
+use crate::table::TableEncoding;
 
 /// The value of the `format` metadata entry.
 pub const MODEL_FORMAT: &str = "descent-mlp";
@@ -81,6 +83,10 @@ pub struct ModelFile {
     pub params: Vec<Vec<f64>>,
     /// The inputs' z-score statistics, when the network was trained on standardized inputs.
     pub standardize: Option<FeatureStats>,
+    /// How a table's columns become the inputs and the classes, when the network was trained
+    /// on a table read by [`read_table`](crate::read_table) (`None` for numeric data and for
+    /// every file written before the encoding existed).
+    pub encoding: Option<TableEncoding>,
 }
 
 impl ModelFile {
@@ -103,7 +109,14 @@ impl ModelFile {
             dtype,
             params,
             standardize,
+            encoding: None,
         }
+    }
+
+    /// The same file with the table encoding the network's inputs were made with.
+    #[must_use]
+    pub fn with_encoding(self, encoding: TableEncoding) -> Self {
+        Self { encoding: Some(encoding), ..self }
     }
 
     /// The network this file describes, on backend `B` with scalar `T`.
@@ -199,6 +212,7 @@ pub(crate) fn param_name(k: usize) -> String {
 ///     dtype: Dtype::F32,
 ///     params: vec![vec![0.5, -1.0], vec![0.25]],
 ///     standardize: None,
+///     encoding: None,
 /// };
 /// let path = std::env::temp_dir().join(format!("descent-io-doc-{}.safetensors", std::process::id()));
 /// save_model(&path, &model)?;
@@ -318,6 +332,9 @@ pub(crate) fn metadata(model: &ModelFile) -> HashMap<String, String> {
         meta.insert("standardize_mean".to_owned(), list(&s.mean));
         meta.insert("standardize_std".to_owned(), list(&s.std));
     }
+    if let Some(e) = &model.encoding {
+        meta.insert("encoding".to_owned(), e.to_json());
+    }
     meta
 }
 
@@ -373,6 +390,32 @@ pub(crate) fn check_model(path: &Path, model: &ModelFile) -> Result<()> {
     }
     if let Some(s) = &model.standardize {
         check_standardization(path, model.layers[0], s)?;
+    }
+    if let Some(e) = &model.encoding {
+        check_encoding(path, model, e)?;
+    }
+    Ok(())
+}
+
+/// Checks a table encoding against the network: as many inputs, and classes that fit the
+/// output (none for a linear one).
+fn check_encoding(path: &Path, model: &ModelFile, e: &TableEncoding) -> Result<()> {
+    let bad = |reason: String| Err(IoError::Model { path: path.to_path_buf(), reason });
+    if e.n_inputs() != model.layers[0] {
+        return bad(format!(
+            "the table encoding makes {} inputs but the network has {}",
+            e.n_inputs(),
+            model.layers[0]
+        ));
+    }
+    let n_classes = e.classes().map(<[String]>::len);
+    if n_classes != model.n_classes() {
+        return bad(format!(
+            "the table encoding has {} but the {} output has {}",
+            n_classes.map_or_else(|| "no classes".to_owned(), |n| format!("{n} classes")),
+            model.output.name(),
+            model.n_classes().map_or_else(|| "none".to_owned(), |n| n.to_string())
+        ));
     }
     Ok(())
 }

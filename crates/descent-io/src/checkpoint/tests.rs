@@ -192,3 +192,17 @@ fn a_state_of_another_optimizer_is_not_written() {
     assert!(err.contains("belongs to \"adam\" but the settings name \"gd\""), "{err}");
     assert!(!file.path().exists());
 }
+
+#[test]
+fn the_model_s_table_encoding_travels_in_the_checkpoint() {
+    let file = TempFile::with_bytes("csv", b"x1,x2,y\n0.5,1,no\n-1,2,yes\n");
+    let table = crate::read_table(file.path()).unwrap();
+    let encoding =
+        crate::TableEncoding::fit(&table, &[0, 1], &crate::ColumnOptions::default()).unwrap();
+    let mut checkpoint = trained(OptimizerConfig::all_defaults()[0], Dtype::F64, 1);
+    checkpoint.model = checkpoint.model.with_encoding(encoding);
+    let out = TempFile::new("safetensors");
+    save_checkpoint(out.path(), &checkpoint).unwrap();
+    assert_eq!(load_checkpoint(out.path()).unwrap(), checkpoint);
+    assert!(load_model(out.path()).unwrap().encoding.is_some());
+}

@@ -9,6 +9,7 @@ use super::{
 use crate::checkpoint::OPT_PREFIX;
 use crate::model::{MODEL_FORMAT, MODEL_VERSION, Parameters};
 use crate::npy::shape_str;
+use crate::table::TableEncoding;
 use descent_train::{Activation, FeatureStats, Output};
 
 /// The largest header the safetensors format allows (100 MB).
@@ -110,6 +111,12 @@ pub(crate) fn decode_model<'a>(
             ));
         }
     };
+    let encoding = match meta.get("encoding") {
+        None => None,
+        Some(json) => Some(
+            TableEncoding::from_json(json).map_err(|e| bad(format!("metadata `encoding`: {e}")))?,
+        ),
+    };
     let params = read_params(path, &st, Some(&layers))?;
     let model = ModelFile {
         layers: params.layers,
@@ -118,6 +125,7 @@ pub(crate) fn decode_model<'a>(
         dtype: params.dtype,
         params: params.params,
         standardize,
+        encoding,
     };
     check_model(path, &model)?;
     if let Some(n) = meta.get("n_classes") {

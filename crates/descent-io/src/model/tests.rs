@@ -23,6 +23,7 @@ fn written_model() -> ModelFile {
             vec![0.125],
         ],
         standardize: Some(FeatureStats { mean: vec![0.5, -1.25], std: vec![2.0, 0.0] }),
+        encoding: None,
     }
 }
 
@@ -40,6 +41,7 @@ fn softmax_model() -> ModelFile {
             vec![1.0, 2.0, 3.0],
         ],
         standardize: Some(FeatureStats { mean: vec![0.5, -1.25], std: vec![2.0, 0.0] }),
+        encoding: None,
     }
 }
 

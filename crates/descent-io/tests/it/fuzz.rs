@@ -68,6 +68,13 @@ const TARGETS: [Target; 3] = [
             let _ = load_csv(p, Some("label"));
             let _ = load_csv_features(p);
             let _ = descent_io::load_dataset(p, None, None);
+            if let Ok(table) = descent_io::read_table(p) {
+                let rows: Vec<usize> = (0..table.n_rows()).collect();
+                let options = descent_io::ColumnOptions::default();
+                if let Ok(enc) = descent_io::TableEncoding::fit(&table, &rows, &options) {
+                    let _ = descent_io::TableEncoding::from_json(&enc.to_json());
+                }
+            }
         },
     },
     Target {
