@@ -226,7 +226,7 @@ const HOW_TO_READ: &str = "\
   `Trainer::fit` (data generation, set-up and exit excluded); *process* is the wall clock of
   the whole `descent train` run: start-up, parsing, loading the data (the built-in moons, or
   the workload's data as f32 `.npy` files, memory-mapped with the CLI's default prefetching),
-  set-up, training, the final evaluation and the summary. The final costs are the last
+  set-up, training and the summary (no extra pass: `--final-eval` is not given). The final costs are the last
   epoch's cost (the CLI's from `--history`, in the untimed run): `equal` means the CLI
   repeated the loop's computation exactly.
 - The machine may be shared: when the load average exceeds the CPU count, absolute times are

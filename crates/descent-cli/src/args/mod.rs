@@ -7,8 +7,8 @@ mod values;
 
 use clap::{Args, Parser, Subcommand};
 
-pub use train::{DataArgs, TrainArgs};
-pub use values::{BackendArg, DecayArg, DtypeArg, OptimizerArg};
+pub use train::{ColumnArgs, DataArgs, TrainArgs};
+pub use values::{BackendArg, DecayArg, DtypeArg, ImputeArg, OptimizerArg, UnknownArg};
 
 /// Train dense neural networks with the classic optimization methods.
 #[derive(Debug, Parser)]
@@ -105,6 +105,11 @@ pub struct EvalArgs {
     /// Dense-math backend (the scalar type is the model file's).
     #[arg(long, value_enum, default_value_t = BackendArg::Faer)]
     pub backend: BackendArg,
+    /// A category of a table column that the model's training rows did not have: refuse it
+    /// (error, naming the column, value and line) or encode it as none of the known ones
+    /// (ignore: all of that column's inputs 0).
+    #[arg(long, value_enum, default_value_t = UnknownArg::Error)]
+    pub unknown: UnknownArg,
 }
 
 /// `descent predict` flags.
@@ -122,6 +127,11 @@ pub struct PredictArgs {
     /// Dense-math backend (the scalar type is the model file's).
     #[arg(long, value_enum, default_value_t = BackendArg::Faer)]
     pub backend: BackendArg,
+    /// A category of a table column that the model's training rows did not have: refuse it
+    /// (error, naming the column, value and line) or encode it as none of the known ones
+    /// (ignore: all of that column's inputs 0).
+    #[arg(long, value_enum, default_value_t = UnknownArg::Error)]
+    pub unknown: UnknownArg,
 }
 
 /// `descent compare` flags: every `train` flag (but `--optimizer`) plus these.

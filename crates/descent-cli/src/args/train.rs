@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::values::{BackendArg, DecayArg, DtypeArg, HiddenArg, OnOff, OptimizerArg, OutputArg};
+use super::values::{
+    BackendArg, DecayArg, DtypeArg, HiddenArg, ImputeArg, OnOff, OptimizerArg, OutputArg,
+};
 
 /// Where the examples come from: `--data`, `--labels`, `--target` (shared by every subcommand).
 #[derive(Debug, Clone, Args)]
@@ -30,6 +32,31 @@ pub struct DataArgs {
     pub noise: f64,
 }
 
+/// How the columns of a table (CSV or Parquet) become inputs and labels: fitted on the
+/// training rows, stored in the model.
+#[derive(Debug, Clone, Args)]
+pub struct ColumnArgs {
+    /// Columns that are categorical even though every cell is a number (zip codes, integer
+    /// codes), comma-separated; a column with any other text is categorical anyway.
+    #[arg(long, value_name = "COLUMN,…", value_delimiter = ',')]
+    pub categorical: Vec<String>,
+    /// Columns to leave out (ids, free text), comma-separated.
+    #[arg(long, value_name = "COLUMN,…", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Fill the missing cells of numeric columns with the training rows' mean, median or most
+    /// frequent value [default: none, a missing numeric cell is refused].
+    #[arg(long, value_enum, default_value_t = ImputeArg::None)]
+    pub impute: ImputeArg,
+    /// Refuse a classification target with more distinct labels than this (suggesting
+    /// --output linear); --output softmax insists on classes.
+    #[arg(long, value_name = "K", default_value_t = 100)]
+    pub max_classes: usize,
+    /// Refuse a categorical column with more distinct values than this (an id or free text by
+    /// mistake: --ignore it).
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub max_categories: usize,
+}
+
 /// `descent train` flags.
 #[derive(Debug, Args)]
 #[command(allow_negative_numbers = true)]
@@ -37,6 +64,9 @@ pub struct TrainArgs {
     /// The training examples.
     #[command(flatten)]
     pub data: DataArgs,
+    /// How a table's columns are encoded.
+    #[command(flatten)]
+    pub columns: ColumnArgs,
     /// Hidden layer sizes, comma-separated; input and output sizes come from the data
     /// [default: 5,2, or the widths of the --init file].
     #[arg(long, value_name = "N,N,…")]

@@ -13,6 +13,28 @@ pub enum OnOff {
     Off,
 }
 
+/// `--impute`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImputeArg {
+    /// Refuse missing numeric cells.
+    None,
+    /// The training rows' mean.
+    Mean,
+    /// The training rows' median.
+    Median,
+    /// The training rows' most frequent value (the smallest, on a tie).
+    MostFrequent,
+}
+
+/// `--unknown`: a category of a column that the training rows did not have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum UnknownArg {
+    /// Refuse it, naming the column, the value and the line.
+    Error,
+    /// Encode it as none of the known categories (all of the column's inputs 0).
+    Ignore,
+}
+
 /// `--activation`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum HiddenArg {

@@ -10,7 +10,7 @@ use crate::args::{DtypeArg, EvalArgs};
 use crate::failure::Failure;
 use crate::plan::mapped::{self, Mapped};
 use crate::plan::model::{check_width, load_model};
-use crate::plan::{Examples, data};
+use crate::plan::{Examples, data, table};
 
 /// Runs `descent eval`.
 pub fn run(args: &EvalArgs) -> Result<(), Failure> {
@@ -28,6 +28,23 @@ pub fn run(args: &EvalArgs) -> Result<(), Failure> {
             mapped.apply(s.clone());
         }
         Examples::Mapped(Box::new(mapped))
+    } else if let (Some(enc), true) = (&model.encoding, table::is_table(&args.data.data)) {
+        // Read by column name and encoded as in training; labels may be class names.
+        let path = std::path::Path::new(&args.data.data);
+        let (raw, has_target) =
+            table::encode_file(enc, path, args.data.target.as_deref(), args.unknown.into(), true)
+                .map_err(Failure::Input)?;
+        if !has_target {
+            return Err(Failure::Input(anyhow::anyhow!(
+                "--data {}: no column {:?}, the model's target",
+                args.data.data,
+                enc.target_name()
+            )));
+        }
+        Examples::Memory(match &model.standardize {
+            Some(s) => data::standardize(&raw, s).map_err(Failure::Input)?,
+            None => raw,
+        })
     } else {
         let (raw, source) = data::load(&args.data).map_err(Failure::Input)?;
         check_width(&model, raw.n_features(), &args.data.data).map_err(Failure::Input)?;

@@ -24,8 +24,8 @@ use descent_io::{AtomicFile, MmapDataset, ModelFile};
 use crate::args::{DtypeArg, PredictArgs};
 use crate::failure::Failure;
 use crate::output::boundary::class_of;
-use crate::plan::data;
 use crate::plan::model::{check_width, load_model};
+use crate::plan::{data, table};
 use crate::run::{check_no_clobber, check_output_folder};
 
 /// Runs `descent predict`.
@@ -65,8 +65,16 @@ pub fn run(args: &PredictArgs) -> Result<(), Failure> {
             None => dispatch!(args.backend, dtype, predictions(&model, &mapped, w))?,
         }
     } else {
-        let (n_features, mut x) =
-            data::load_features(&args.data, model.layers[0]).map_err(Failure::Input)?;
+        let (n_features, mut x) = match &model.encoding {
+            Some(enc) if table::is_table(name) => {
+                // Read by column name and encoded as in training; a label column is ignored.
+                let path = std::path::Path::new(name);
+                let (d, _) = table::encode_file(enc, path, None, args.unknown.into(), false)
+                    .map_err(Failure::Input)?;
+                (d.n_features(), d.features().to_vec())
+            }
+            _ => data::load_features(&args.data, model.layers[0]).map_err(Failure::Input)?,
+        };
         check_width(&model, n_features, name).map_err(Failure::Input)?;
         if let Some(stats) = &model.standardize {
             for example in x.chunks_mut(n_features.max(1)) {
@@ -183,6 +191,8 @@ fn predictions<T: Scalar, B: Backend<T>>(
 ) -> Result<(), Failure> {
     let mlp = model.to_mlp::<T, B>().context("--model").map_err(Failure::Input)?;
     let n_out = model.layers[model.layers.len() - 1];
+    // A table's classes by name; a model of numeric labels prints the class index.
+    let classes = model.encoding.as_ref().and_then(|e| e.classes());
     let output = model.output;
     let inputs = Inputs {
         source: data,
@@ -209,7 +219,11 @@ fn predictions<T: Scalar, B: Backend<T>>(
                         Output::Sigmoid => col[0].to_f64(),
                         _ => col[class].to_f64(),
                     };
-                    row.extend([class.to_string(), p.to_string()]);
+                    let name = match classes {
+                        Some(names) => names.get(class).cloned().unwrap_or_default(),
+                        None => class.to_string(),
+                    };
+                    row.extend([name, p.to_string()]);
                 }
                 write_row(w, &row, &mut failed)?;
             }

@@ -7,6 +7,7 @@ pub mod data;
 pub mod mapped;
 pub mod model;
 pub mod split;
+pub mod table;
 pub mod weights;
 
 use std::path::Path;
@@ -17,7 +18,7 @@ use descent::train::{
     DataSource, Dataset, FeatureStats, Mlp, MlpConfig, Output, RegularizationConfig,
 };
 use descent::{Backend, Scalar};
-use descent_io::Parameters;
+use descent_io::{Parameters, TableEncoding};
 
 use crate::run::RunSpec;
 use mapped::Mapped;
@@ -40,6 +41,8 @@ pub struct TrainPlan {
     pub init: Option<Parameters>,
     /// The weight of each class (`--class-weight`), as computed from the training rows.
     pub class_weights: Option<Vec<f64>>,
+    /// How a table's columns became the inputs and labels (CSV and Parquet data).
+    pub encoding: Option<TableEncoding>,
 }
 
 /// The examples a plan trains on.
@@ -86,9 +89,24 @@ impl TrainPlan {
             .as_ref()
             .map(|p| descent_io::load_parameters(p).context("--init"))
             .transpose()?;
+        // A table is split before its encoding is fitted on the training rows.
+        let mut pre_split = None;
+        let mut encoding = None;
         let (all, source) = if stream {
             let mapped = Mapped::open(&spec.data, spec.standardize && spec.resumed.is_none())?;
             (Examples::Mapped(Box::new(mapped)), mapped::source(&spec.data))
+        } else if table::is_table(&spec.data.data) {
+            let options = table::options(&spec.columns, spec.data.target.as_deref(), spec.output);
+            let path = Path::new(&spec.data.data);
+            let encoded = table::load(path, &options, spec.validation, spec.train.seed)?;
+            pre_split = Some(encoded.validation);
+            encoding = Some(encoded.encoding);
+            let source = data::Source {
+                data: spec.data.data.clone(),
+                labels_file: Some(spec.data.data.clone()),
+                csv: false,
+            };
+            (Examples::Memory(encoded.train), source)
         } else {
             let (d, source) = data::load(&spec.data)?;
             (Examples::Memory(d), source)
@@ -111,17 +129,18 @@ impl TrainPlan {
         };
         mlp.validate().context("--layers")?;
         check_dropout(&spec.regularization.keep_prob, mlp.layers.len() - 2)?;
-        let (train_data, validation) = match (spec.validation, all) {
-            (Some(f), Examples::Memory(d)) => {
+        let (train_data, validation) = match (pre_split, spec.validation, all) {
+            (Some(validation), _, all) => (all, validation),
+            (None, Some(f), Examples::Memory(d)) => {
                 let (t, v) = data::split(&d, f, spec.train.seed, output)?;
                 (Examples::Memory(t), Some(v))
             }
-            (Some(_), Examples::Mapped(_)) => {
+            (None, Some(_), Examples::Mapped(_)) => {
                 return Err(anyhow!("--validation: needs the examples in memory"));
             }
-            (None, all) => (all, None),
+            (None, None, all) => (all, None),
         };
-        let standardize = standardization(spec, &train_data)?;
+        let standardize = standardization(spec, &train_data, encoding.as_ref())?;
         let (train_data, validation) = match (&standardize, train_data) {
             (Some(s), Examples::Mapped(mut m)) => {
                 m.apply(s.clone());
@@ -139,7 +158,8 @@ impl TrainPlan {
             output,
             *mlp.layers.last().unwrap_or(&1),
         )?;
-        let plan = Self { data: train_data, validation, standardize, mlp, init, class_weights };
+        let plan =
+            Self { data: train_data, validation, standardize, mlp, init, class_weights, encoding };
         plan.check_memory(spec)?;
         Ok(plan)
     }
@@ -198,7 +218,11 @@ impl TrainPlan {
 /// The inputs' statistics: a resumed run's checkpoint keeps its own, a descent model given to
 /// `--init` keeps the scaling it was trained with; else `--standardize` computes them from
 /// the training examples.
-fn standardization(spec: &RunSpec, train: &Examples) -> anyhow::Result<Option<FeatureStats>> {
+fn standardization(
+    spec: &RunSpec,
+    train: &Examples,
+    encoding: Option<&TableEncoding>,
+) -> anyhow::Result<Option<FeatureStats>> {
     if let Some(r) = &spec.resumed {
         return Ok(r.checkpoint.model.standardize.clone());
     }
@@ -207,9 +231,10 @@ fn standardization(spec: &RunSpec, train: &Examples) -> anyhow::Result<Option<Fe
     if inherited.is_some() || !spec.standardize {
         return Ok(inherited);
     }
-    Ok(Some(match train {
-        Examples::Mapped(m) => m.stats.clone().context("--standardize")?,
-        Examples::Memory(d) => FeatureStats::scan::<f64>(d).context("--standardize")?,
+    Ok(Some(match (train, encoding) {
+        (Examples::Mapped(m), _) => m.stats.clone().context("--standardize")?,
+        (Examples::Memory(d), Some(e)) => table::standardization(e, d)?,
+        (Examples::Memory(d), None) => FeatureStats::scan::<f64>(d).context("--standardize")?,
     }))
 }
 

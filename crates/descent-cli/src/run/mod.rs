@@ -24,7 +24,7 @@ use descent_io::{Checkpoint, TrainingSettings};
 pub use checks::{ClassWeight, check_output_folder, check_plot_extension, parse_layers};
 pub use paths::check_no_clobber;
 
-use crate::args::{BackendArg, DataArgs, DecayArg, DtypeArg, OptimizerArg, TrainArgs};
+use crate::args::{BackendArg, ColumnArgs, DataArgs, DecayArg, DtypeArg, OptimizerArg, TrainArgs};
 use checks::{flag_error, parse_class_weight, parse_dropout};
 use stored::Stored;
 
@@ -33,6 +33,8 @@ use stored::Stored;
 pub struct RunSpec {
     /// Where the examples come from.
     pub data: DataArgs,
+    /// How a table's columns are encoded.
+    pub columns: ColumnArgs,
     /// The hidden widths of `--layers` (`None`: the `--init` file's, or the default).
     pub hidden: Option<Vec<usize>>,
     /// The hidden activation.
@@ -266,8 +268,20 @@ impl RunSpec {
             .as_deref()
             .map(|m| parse_size(m).with_context(|| format!("--max-memory {m}")))
             .transpose()?;
+        let list = |t: &str| {
+            Ok::<_, String>(t.split(',').filter(|c| !c.is_empty()).map(str::to_owned).collect())
+        };
+        let c = &args.columns;
+        let columns = ColumnArgs {
+            categorical: s.value("categorical", c.categorical.clone(), list)?,
+            ignore: s.value("ignore", c.ignore.clone(), list)?,
+            impute: s.value("impute", c.impute, enum_value)?,
+            max_classes: s.value("max_classes", c.max_classes, str::parse)?,
+            max_categories: s.value("max_categories", c.max_categories, str::parse)?,
+        };
         Ok(Self {
             data,
+            columns,
             hidden,
             activation,
             output,

@@ -89,6 +89,7 @@ pub fn train<T: Scalar, B: Backend<T>>(
         path: spec.outputs.save.as_deref(),
         dtype: spec.dtype.into(),
         standardize: plan.standardize.as_ref(),
+        encoding: plan.encoding.as_ref(),
         training: spec.training_settings(),
         data: fingerprint,
         settings: &settings,

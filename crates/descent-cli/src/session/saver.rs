@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::Context;
 use descent::train::{FeatureStats, Mlp, Trainer};
 use descent::{Backend, Scalar};
-use descent_io::{Checkpoint, DataFingerprint, Dtype, TrainingSettings};
+use descent_io::{Checkpoint, DataFingerprint, Dtype, TableEncoding, TrainingSettings};
 
 /// What a run writes into its checkpoints besides the network and the trainer.
 pub struct Saver<'a> {
@@ -17,6 +17,8 @@ pub struct Saver<'a> {
     pub dtype: Dtype,
     /// The inputs' statistics.
     pub standardize: Option<&'a FeatureStats>,
+    /// How a table's columns became the inputs and labels.
+    pub encoding: Option<&'a TableEncoding>,
     /// The settings of an exact resume.
     pub training: TrainingSettings,
     /// The data trained on (computed only when a checkpoint is written or checked).
@@ -35,7 +37,7 @@ impl Saver<'_> {
         trainer: &Trainer<T, B>,
     ) -> anyhow::Result<()> {
         let (Some(path), Some(data)) = (self.path, self.data) else { return Ok(()) };
-        let checkpoint = Checkpoint::capture(
+        let mut checkpoint = Checkpoint::capture(
             mlp,
             trainer,
             self.dtype,
@@ -44,6 +46,7 @@ impl Saver<'_> {
             data,
             self.settings.clone(),
         );
+        checkpoint.model.encoding = self.encoding.cloned();
         descent_io::save_checkpoint(path, &checkpoint).context("--save")?;
         self.last = Some(trainer.epochs_done());
         Ok(())

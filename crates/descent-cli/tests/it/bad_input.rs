@@ -39,10 +39,14 @@ fn ragged_row() {
 }
 
 #[test]
-fn non_numeric_cell() {
+fn a_text_cell_makes_its_column_categorical_unless_it_is_forced_numeric_elsewhere() {
     let dir = TempDir::new("text");
+    // `b` holds text: a categorical column (one-hot), not an error.
     let path = dir.write("t.csv", "a,b,y\n1,2,0\n3,x7,1\n");
-    fails_once(2, &refs(&train_on(&path, &[])), &["t.csv", "line 3", "`b`"]);
+    crate::common::ok(&refs(&train_on(&path, &["--quiet"])));
+    // An --ignore or --categorical name that is no column is refused, naming it.
+    fails_once(2, &refs(&train_on(&path, &["--ignore", "nope"])), &["--ignore", "nope"]);
+    fails_once(2, &refs(&train_on(&path, &["--categorical", "zz"])), &["--categorical", "zz"]);
 }
 
 #[test]
@@ -58,8 +62,8 @@ fn nan_and_inf_cells() {
 fn label_that_is_not_an_integer_class() {
     let dir = TempDir::new("label");
     let path = dir.write("l.csv", "a,b,y\n1,2,0\n3,4,1\n5,6,0.5\n");
-    fails_once(2, &refs(&train_on(&path, &[])), &["l.csv, line 4", "0.5", "--output linear"]);
-    fails_once(2, &refs(&train_on(&path, &["--output", "sigmoid"])), &["l.csv, line 4"]);
+    fails_once(2, &refs(&train_on(&path, &[])), &["l.csv", "line 4", "0.5", "--output linear"]);
+    fails_once(2, &refs(&train_on(&path, &["--output", "sigmoid"])), &["l.csv", "line 4"]);
 }
 
 #[test]

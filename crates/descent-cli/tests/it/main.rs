@@ -11,6 +11,7 @@ mod reliability;
 mod safety;
 mod stream;
 mod stream_memory;
+mod tables;
 
 use common::descent;
 

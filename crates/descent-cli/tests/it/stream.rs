@@ -65,11 +65,13 @@ fn gen_writes_the_built_in_data_and_streamed_training_equals_in_memory_training(
     ok(&args);
     let (a, meta_a) = read_safetensors(std::path::Path::new(&from_file));
     let (b, meta_b) = read_safetensors(std::path::Path::new(&from_csv));
-    // Everything but the data source as typed (a checkpoint records it for --resume) agrees,
+    // Everything but the data source as typed (a checkpoint records it for --resume) and the
+    // CSV's column encoding (a table's model records how its columns became inputs) agrees,
     // the data fingerprint and the standardization included.
+    assert!(meta_b["encoding"].contains("\"name\":\"label\""), "{}", meta_b["encoding"]);
     let without_source = |meta: &std::collections::BTreeMap<String, String>| {
         let mut meta = meta.clone();
-        meta.retain(|k, _| k != "setting.data" && k != "setting.labels");
+        meta.retain(|k, _| k != "setting.data" && k != "setting.labels" && k != "encoding");
         meta
     };
     assert_eq!(without_source(&meta_a), without_source(&meta_b), "metadata");
