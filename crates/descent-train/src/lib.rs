@@ -13,6 +13,9 @@
 //! - [`RegularizationConfig`]: L2, inverted dropout and class weights
 //!   ([`Trainer::with_regularization`]); [`Weighted`] adds sample weights to a source and
 //!   [`balanced_class_weights`] computes scikit-learn's `balanced` weights;
+//! - [`stopping`]: early stopping with the best epoch's parameters; [`schedule::Plateau`]:
+//!   PyTorch's `ReduceLROnPlateau`; [`EpochControl`] runs both on a monitored value at every
+//!   epoch boundary, and [`Controlled`] is a ready [`EpochHook`] with a validation set;
 //! - [`datasets`]: moons, circles and spirals, generated from a seed;
 //! - [`ResumeState`]: what an exact resume needs besides the parameters
 //!   ([`Trainer::resume_state`], [`Trainer::restore`]); [`memory`]: a run's buffer sizes,
@@ -43,6 +46,7 @@
 
 mod batches;
 mod config;
+mod control;
 mod cost;
 mod data;
 pub mod datasets;
@@ -58,12 +62,14 @@ mod regularize;
 mod resume;
 pub mod schedule;
 mod source;
+pub mod stopping;
 mod trainer;
 mod weights;
 mod workspace;
 
 pub use batches::Batches;
 pub use config::{EpochProgress, EpochStats, History, TrainConfig};
+pub use control::{Controlled, EpochControl};
 pub use data::Dataset;
 pub use evaluate::{EVAL_CHUNK, Evaluation, evaluate, predict, predict_chunks};
 pub use mlp::Mlp;

@@ -8,6 +8,10 @@
 //!   [`Batches`](crate::Batches) draws epoch `e`'s permutation from a generator seeded with
 //!   `(seed, e)`, so the random state is the seed (in [`TrainConfig`](crate::TrainConfig))
 //!   plus the epoch;
+//! - with a hook that adapts the rate ([`EpochHook::learning_rate`](crate::EpochHook::learning_rate)),
+//!   the hook's state: [`EpochControl`](crate::EpochControl)'s early-stopping and plateau
+//!   states are plain structs ([`EarlyStoppingState`](crate::stopping::EarlyStoppingState),
+//!   [`PlateauState`](crate::schedule::PlateauState)) for the caller to save beside this one;
 //! - inside an epoch stopped early ([`Observer::should_stop`](crate::Observer::should_stop)),
 //!   the batches done and the epoch's partial cost and accuracy ([`EpochProgress`]).
 //!

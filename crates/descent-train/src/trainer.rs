@@ -244,7 +244,7 @@ impl<T: Scalar, B: Backend<T>> Trainer<T, B> {
         let l2 = T::from_f64(self.regularization.l2);
         let start = self.epochs_done;
         for epoch in start..start + self.config.epochs {
-            let lr = self.schedule.lr(epoch);
+            let lr = hook.learning_rate(epoch, self.schedule.lr(epoch));
             if !(lr >= 0.0 && lr.is_finite()) {
                 return Err(Error::InvalidArgument {
                     op: "schedule",
@@ -404,6 +404,19 @@ pub trait EpochHook<T: Scalar, B: Backend<T>>: Observer {
     ) -> ControlFlow<()> {
         let _ = (mlp, trainer, stats);
         ControlFlow::Continue(())
+    }
+
+    /// The learning rate every batch of epoch `epoch` trains with, given the rate the
+    /// trainer's [`Schedule`] gives it (`scheduled`); asked once at the start of each epoch
+    /// (again for an unfinished epoch a resumed run continues). The default keeps the
+    /// schedule's rate; a hook that adapts the rate at epoch boundaries (a
+    /// [`Plateau`](crate::schedule::Plateau) stepped in
+    /// [`on_epoch_end`](EpochHook::on_epoch_end)) returns its own, which is then what
+    /// [`EpochStats::lr`] reports. The trainer checks it as it checks the schedule's: a
+    /// negative or non-finite rate ends the run with [`Error::InvalidArgument`].
+    fn learning_rate(&mut self, epoch: usize, scheduled: f64) -> f64 {
+        let _ = epoch;
+        scheduled
     }
 }
 

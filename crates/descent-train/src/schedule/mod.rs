@@ -14,6 +14,9 @@
 //! | `step` | [`StepDecay`] | `lr0 / (1 + rate)^⌊e / interval⌋` |
 //! | `cosine` | [`Cosine`] | `lr_min + (lr0 - lr_min)·½(1 + cos(π·min(e, T) / T))` |
 //!
+//! [`Plateau`] (PyTorch's `ReduceLROnPlateau`) is not a [`Schedule`]: its rate follows the
+//! monitored values, and an epoch hook steps it ([`EpochHook::learning_rate`](crate::EpochHook::learning_rate)).
+//!
 //! Each type's `new` validates its settings; [`ScheduleConfig`] holds the settings of any of
 //! them for front ends and builds one given `lr0`.
 //!
@@ -31,9 +34,11 @@
 
 mod course;
 mod decay;
+mod plateau;
 
 pub use course::{Constant, InverseTime, Scheduled};
 pub use decay::{Cosine, Exponential, StepDecay};
+pub use plateau::{Plateau, PlateauConfig, PlateauState, ThresholdMode};
 
 use descent_core::{Error, Result, Schedule};
 

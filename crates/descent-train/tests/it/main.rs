@@ -12,10 +12,12 @@ mod no_alloc;
 #[rustfmt::skip]
 mod numpy_fixture;
 mod numpy_reference;
+mod plateau;
 mod prefetch;
 mod regularization;
 mod reproducible;
 mod resume;
+mod stopping;
 
 #[global_allocator]
 static ALLOC: alloc_count::Counting = alloc_count::Counting;
