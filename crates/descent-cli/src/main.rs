@@ -46,6 +46,7 @@ fn main() -> ExitCode {
         args::Command::Compare(a) => commands::compare::run(a, sub("compare")),
         args::Command::Course(a) => commands::course::run(a),
         args::Command::Gen(a) => commands::generate::run(a),
+        args::Command::Encode(a) => commands::encode::run(a),
     };
     match res {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,11 +2,13 @@
 //! help texts, and nothing done with them yet. The layers above resolve them once
 //! (`crate::run`).
 
+mod encode;
 mod train;
 mod values;
 
 use clap::{Args, Parser, Subcommand};
 
+pub use encode::EncodeArgs;
 pub use train::{ColumnArgs, DataArgs, TrainArgs};
 pub use values::{BackendArg, DecayArg, DtypeArg, ImputeArg, OptimizerArg, UnknownArg};
 
@@ -37,6 +39,9 @@ pub enum Command {
     /// Write a built-in data set of any size to `.npy` files (features and labels), in pieces:
     /// data for training from disk.
     Gen(GenArgs),
+    /// Encode a table (CSV or Parquet) of any size, row by row, into float32 .npy features and
+    /// labels for `train`, with the encoding beside them (<stem>.encoding.json).
+    Encode(EncodeArgs),
 }
 
 /// `descent course` flags.

@@ -3,6 +3,7 @@
 
 pub mod compare;
 pub mod course;
+pub mod encode;
 pub mod eval;
 pub mod generate;
 pub mod predict;

@@ -113,7 +113,13 @@ impl TrainPlan {
         };
         let labels = all.source();
         let n_in = labels.n_features();
-        let output = data::choose_output(spec.output, labels, &source)?;
+        if encoding.is_none() {
+            encoding = table::picked_up(&spec.data.data, n_in)?;
+        }
+        // A table encoded without classes has a numeric target: regression.
+        let regression = encoding.as_ref().is_some_and(|e| e.classes().is_none());
+        let requested = spec.output.or(regression.then_some(Output::Linear));
+        let output = data::choose_output(requested, labels, &source)?;
         let n_out = match output {
             Output::Sigmoid => 1,
             Output::Softmax => labels.n_classes().unwrap_or(2).max(2),
@@ -164,26 +170,39 @@ impl TrainPlan {
         Ok(plan)
     }
 
-    /// Refuses a run whose buffers exceed `--max-memory` or the available memory.
+    /// Refuses a run whose buffers exceed `--max-memory` or the available memory. When a
+    /// table's one-hot columns are what makes the run too big (it would fit with one input
+    /// per column), the message names them.
     fn check_memory(&self, spec: &RunSpec) -> anyhow::Result<()> {
         let source = self.data.source();
-        let mut needs = MemoryNeeds::for_training(
-            &self.mlp.layers,
-            source.n_examples(),
-            source.n_targets(),
-            spec.train.batch_size,
-            spec.dtype.bytes(),
-            spec.optimizer.state_buffers(),
-        )
-        .context("--layers and --batch-size")?;
-        if let Examples::Mapped(_) = self.data {
-            // The features and labels stay in the files' mappings: only the permutation, one
-            // `u32` per example, grows with the data.
-            needs.data = 4 * source.n_examples() as u64;
-        }
+        let needs = |layers: &[usize]| -> anyhow::Result<MemoryNeeds> {
+            let mut needs = MemoryNeeds::for_training(
+                layers,
+                source.n_examples(),
+                source.n_targets(),
+                spec.train.batch_size,
+                spec.dtype.bytes(),
+                spec.optimizer.state_buffers(),
+            )
+            .context("--layers and --batch-size")?;
+            if let Examples::Mapped(_) = self.data {
+                // The features and labels stay in the files' mappings: only the permutation,
+                // one `u32` per example, grows with the data.
+                needs.data = 4 * source.n_examples() as u64;
+            }
+            Ok(needs)
+        };
         let what =
             if spec.max_memory.is_some() { "--max-memory" } else { "--layers and --batch-size" };
-        needs.check(spec.max_memory).context(what)
+        let Err(err) = needs(&self.mlp.layers)?.check(spec.max_memory) else { return Ok(()) };
+        if let Some(encoding) = &self.encoding {
+            let mut narrow = self.mlp.layers.clone();
+            narrow[0] = encoding.column_widths().len();
+            if narrow[0] < self.mlp.layers[0] && needs(&narrow)?.check(spec.max_memory).is_ok() {
+                return Err(anyhow!("{what}: {err}; {}", table::width_note(encoding)));
+            }
+        }
+        Err(err).context(what)
     }
 
     /// The network to train: the checkpoint's with `--resume`, `--init`'s parameters, or
@@ -232,7 +251,10 @@ fn standardization(
         return Ok(inherited);
     }
     Ok(Some(match (train, encoding) {
-        (Examples::Mapped(m), _) => m.stats.clone().context("--standardize")?,
+        (Examples::Mapped(m), None) => m.stats.clone().context("--standardize")?,
+        (Examples::Mapped(m), Some(e)) => {
+            table::numeric_only(e, m.stats.clone().context("--standardize")?)
+        }
         (Examples::Memory(d), Some(e)) => table::standardization(e, d)?,
         (Examples::Memory(d), None) => FeatureStats::scan::<f64>(d).context("--standardize")?,
     }))

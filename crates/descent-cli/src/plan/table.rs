@@ -5,7 +5,7 @@
 //! same way.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow};
 use descent::train::{Dataset, FeatureStats, Output};
@@ -125,14 +125,91 @@ pub fn standardization(
     encoding: &TableEncoding,
     data: &Dataset<f64>,
 ) -> anyhow::Result<FeatureStats> {
-    let mut stats = FeatureStats::scan::<f64>(data).context("--standardize")?;
+    let stats = FeatureStats::scan::<f64>(data).context("--standardize")?;
+    Ok(numeric_only(encoding, stats))
+}
+
+/// `stats` with the one-hot inputs of `encoding` left as they are (mean 0, standard
+/// deviation 1): `--standardize` scales numeric inputs only.
+pub fn numeric_only(encoding: &TableEncoding, mut stats: FeatureStats) -> FeatureStats {
     for (i, numeric) in encoding.numeric_inputs().into_iter().enumerate() {
         if !numeric {
             stats.mean[i] = 0.0;
             stats.std[i] = 1.0;
         }
     }
-    Ok(stats)
+    stats
+}
+
+/// The encoding `descent encode` wrote beside the `.npy` features `data` (`X.encoding.json`
+/// beside `X.npy`), when there is one: `train` stores it in the model so that `eval` and
+/// `predict` take raw table rows. It must describe `n_features` inputs.
+pub fn picked_up(data: &str, n_features: usize) -> anyhow::Result<Option<TableEncoding>> {
+    let path = Path::new(data);
+    if !descent_io::is_npy(path) {
+        return Ok(None);
+    }
+    let json = encoding_path(path);
+    if !json.is_file() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(&json)
+        .with_context(|| format!("--data {data}: reading {}", json.display()))?;
+    let encoding = TableEncoding::from_json(&text)
+        .with_context(|| format!("--data {data}: {}", json.display()))?;
+    if encoding.n_inputs() != n_features {
+        return Err(anyhow!(
+            "--data {data}: {} describes {} inputs but the file has {n_features} features; \
+             it belongs to another file (encode the table again, or remove it)",
+            json.display(),
+            encoding.n_inputs()
+        ));
+    }
+    Ok(Some(encoding))
+}
+
+/// Why a table's inputs are so many, for the memory check: the input width and the widest
+/// one-hot columns, e.g. "12,345 inputs: column `zip` has 11,000 categories (one input
+/// each), column `city` 1,200; try --ignore zip or --max-memory".
+pub fn width_note(encoding: &TableEncoding) -> String {
+    let mut wide: Vec<(&str, usize)> =
+        encoding.column_widths().into_iter().filter(|&(_, w)| w > 1).collect();
+    wide.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    wide.truncate(3);
+    let columns: Vec<String> = wide
+        .iter()
+        .enumerate()
+        .map(|(i, &(name, w))| {
+            let unit = if i == 0 { " categories (one input each)" } else { "" };
+            format!("column `{name}` has {}{unit}", thousands(w))
+        })
+        .collect();
+    let ignore: Vec<&str> = wide.iter().map(|&(name, _)| name).collect();
+    format!(
+        "{} inputs: {}; try --ignore {} or --max-memory",
+        thousands(encoding.n_inputs()),
+        columns.join(", "),
+        ignore.join(",")
+    )
+}
+
+/// `n` with commas between groups of three digits: `12,345`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// Where the encoding of the features file `features` is kept: `X.encoding.json` beside
+/// `X.npy` (written by `descent encode`, picked up by `train --data X.npy`).
+pub fn encoding_path(features: &Path) -> PathBuf {
+    features.with_extension("encoding.json")
 }
 
 /// Whether `--data` names a table the encoding reads: a file that is not `.npy`.

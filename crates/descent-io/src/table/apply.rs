@@ -1,11 +1,13 @@
 //! Applying a fitted `TableEncoding` to a table: columns found by name once, then rows encoded without allocating.
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use super::encoding::{ColumnKind, TableEncoding};
 use super::fit::quoted;
 use super::options::Unknown;
 use super::raw::{Cell, RawTable};
+use super::rows::Row;
 use super::stats::NumberText;
 use crate::csv::shorten;
 use crate::error::{IoError, Result};
@@ -14,9 +16,17 @@ use crate::error::{IoError, Result};
 /// [`TableEncoding::bind`]: encodes that table's rows.
 #[derive(Debug, Clone)]
 pub struct BoundEncoding<'a> {
-    encoding: &'a TableEncoding,
+    rows: RowEncoder<'a>,
     table: &'a RawTable,
-    /// The table's column for each input column.
+}
+
+/// A [`TableEncoding`] with the positions of its columns among a file's column names, from
+/// [`TableEncoding::bind_columns`]: encodes [`Row`]s of that file as they are read.
+#[derive(Debug, Clone)]
+pub struct RowEncoder<'a> {
+    encoding: &'a TableEncoding,
+    path: PathBuf,
+    /// The file's column for each input column.
     columns: Vec<usize>,
     target: Option<usize>,
 }
@@ -29,8 +39,19 @@ impl TableEncoding {
     /// # Errors
     /// [`IoError::Table`] naming every input column that `table` lacks.
     pub fn bind<'a>(&'a self, table: &'a RawTable) -> Result<BoundEncoding<'a>> {
+        let rows = self.bind_columns(&table.path, &table.names)?;
+        Ok(BoundEncoding { rows, table })
+    }
+
+    /// Finds the encoding's columns among `names`, the columns of the file `path` (as
+    /// [`TableRows::column_names`](super::TableRows::column_names) lists them), as
+    /// [`TableEncoding::bind`] does for a table in memory.
+    ///
+    /// # Errors
+    /// [`IoError::Table`] naming every input column that `names` lacks.
+    pub fn bind_columns(&self, path: &Path, names: &[String]) -> Result<RowEncoder<'_>> {
         let index: HashMap<&str, usize> =
-            table.names.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
+            names.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
         let missing: Vec<&str> = self
             .columns
             .iter()
@@ -39,19 +60,19 @@ impl TableEncoding {
             .collect();
         if !missing.is_empty() {
             return Err(IoError::Table {
-                path: table.path.clone(),
+                path: path.to_path_buf(),
                 reason: format!(
                     "the model's input column{} {} {} not in the table; its columns are {}",
                     if missing.len() == 1 { "" } else { "s" },
                     quoted(missing.iter().copied()),
                     if missing.len() == 1 { "is" } else { "are" },
-                    quoted(table.names.iter().map(String::as_str))
+                    quoted(names.iter().map(String::as_str))
                 ),
             });
         }
         let columns = self.columns.iter().map(|c| index[c.name.as_str()]).collect();
         let target = index.get(self.target.name.as_str()).copied();
-        Ok(BoundEncoding { encoding: self, table, columns, target })
+        Ok(RowEncoder { encoding: self, path: path.to_path_buf(), columns, target })
     }
 }
 
@@ -59,7 +80,7 @@ impl BoundEncoding<'_> {
     /// Whether the table has the target column.
     #[must_use]
     pub fn has_target(&self) -> bool {
-        self.target.is_some()
+        self.rows.has_target()
     }
 
     /// The number of rows of the table.
@@ -68,7 +89,38 @@ impl BoundEncoding<'_> {
         self.table.n_rows()
     }
 
-    /// Writes the inputs of row `row` into `out` (of [`TableEncoding::n_inputs`] values).
+    /// Writes the inputs of row `row` into `out` (of [`TableEncoding::n_inputs`] values), as
+    /// [`RowEncoder::encode_row`]. Allocates nothing unless it fails.
+    ///
+    /// # Errors
+    /// As [`RowEncoder::encode_row`].
+    ///
+    /// # Panics
+    /// When `row` is out of range.
+    pub fn encode_row(&self, row: usize, out: &mut [f64], unknown: Unknown) -> Result<()> {
+        self.rows.encode_row(&Row::of_table(self.table, row), out, unknown)
+    }
+
+    /// The target of row `row`, as [`RowEncoder::encode_target`].
+    ///
+    /// # Errors
+    /// As [`RowEncoder::encode_target`].
+    ///
+    /// # Panics
+    /// When `row` is out of range.
+    pub fn encode_target(&self, row: usize) -> Result<f64> {
+        self.rows.encode_target(&Row::of_table(self.table, row))
+    }
+}
+
+impl RowEncoder<'_> {
+    /// Whether the file has the target column.
+    #[must_use]
+    pub fn has_target(&self) -> bool {
+        self.target.is_some()
+    }
+
+    /// Writes the inputs of `row` into `out` (of [`TableEncoding::n_inputs`] values).
     /// Allocates nothing unless it fails.
     ///
     /// # Errors
@@ -78,12 +130,12 @@ impl BoundEncoding<'_> {
     /// [`IoError::Table`] when `out` has the wrong length.
     ///
     /// # Panics
-    /// When `row` is out of range.
-    pub fn encode_row(&self, row: usize, out: &mut [f64], unknown: Unknown) -> Result<()> {
+    /// When `row` has fewer columns than the file the encoder was bound to.
+    pub fn encode_row(&self, row: &Row<'_>, out: &mut [f64], unknown: Unknown) -> Result<()> {
         let enc = self.encoding;
         if out.len() != enc.n_inputs() {
             return Err(IoError::Table {
-                path: self.table.path.clone(),
+                path: self.path.clone(),
                 reason: format!(
                     "the encoding writes {} inputs, the buffer has {}",
                     enc.n_inputs(),
@@ -93,7 +145,7 @@ impl BoundEncoding<'_> {
         }
         for (k, (column, &col)) in enc.columns.iter().zip(&self.columns).enumerate() {
             let slot = &mut out[enc.offsets[k]..enc.offsets[k + 1]];
-            let cell = self.table.cell(row, col);
+            let cell = row.cell(col);
             let reason = match (&column.kind, cell) {
                 (ColumnKind::Numeric { .. }, Cell::Number(x)) => {
                     slot[0] = x;
@@ -130,30 +182,27 @@ impl BoundEncoding<'_> {
                     }
                 }
             };
-            return Err(self.cell_error(row, col, reason));
+            return Err(self.cell_error(row, &column.name, reason));
         }
         Ok(())
     }
 
-    /// The target of row `row`: the class index (as `f64`) for a classifier, the value for
+    /// The target of `row`: the class index (as `f64`) for a classifier, the value for
     /// regression.
     ///
     /// # Errors
-    /// [`IoError::Table`] when the table has no target column; [`IoError::TableCell`] for a
+    /// [`IoError::Table`] when the file has no target column; [`IoError::TableCell`] for a
     /// missing label, a class the training rows did not have (naming it), or text as a
     /// regression target.
-    ///
-    /// # Panics
-    /// When `row` is out of range.
-    pub fn encode_target(&self, row: usize) -> Result<f64> {
+    pub fn encode_target(&self, row: &Row<'_>) -> Result<f64> {
         let name = &self.encoding.target.name;
         let Some(col) = self.target else {
             return Err(IoError::Table {
-                path: self.table.path.clone(),
+                path: self.path.clone(),
                 reason: format!("the table has no target column `{name}`"),
             });
         };
-        let cell = self.table.cell(row, col);
+        let cell = row.cell(col);
         let reason = match (&self.encoding.target.classes, cell) {
             (_, Cell::Missing) => "the label is missing".to_owned(),
             (None, Cell::Number(x)) => return Ok(x),
@@ -163,7 +212,7 @@ impl BoundEncoding<'_> {
             (Some(classes), cell) => {
                 let found = match (&classes.values, cell) {
                     (Some(values), Cell::Number(x)) => {
-                        values.binary_search_by(|v| v.total_cmp(&x)).ok()
+                        values.binary_search_by(|v| v.total_cmp(&(x + 0.0))).ok()
                     }
                     (None, Cell::Number(x)) => find(&classes.names, NumberText::new(x).as_str()),
                     (None, Cell::Text(s)) => find(&classes.names, s),
@@ -183,14 +232,14 @@ impl BoundEncoding<'_> {
                 )
             }
         };
-        Err(self.cell_error(row, col, reason))
+        Err(self.cell_error(row, name, reason))
     }
 
-    fn cell_error(&self, row: usize, col: usize, reason: String) -> IoError {
+    fn cell_error(&self, row: &Row<'_>, column: &str, reason: String) -> IoError {
         IoError::TableCell {
-            path: self.table.path.clone(),
-            at: self.table.origin(row),
-            column: self.table.names[col].clone(),
+            path: self.path.clone(),
+            at: row.origin(),
+            column: column.to_owned(),
             reason,
         }
     }

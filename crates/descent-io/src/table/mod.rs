@@ -28,22 +28,30 @@
 mod apply;
 mod encoding;
 mod fit;
+mod fitter;
 mod json;
 mod options;
 mod raw;
 mod read_csv;
 mod read_parquet;
+mod rows;
 mod stats;
+mod stream;
+#[cfg(test)]
+mod stream_tests;
 #[cfg(test)]
 mod tests;
 
 use std::path::Path;
 
-pub use apply::BoundEncoding;
+pub use apply::{BoundEncoding, RowEncoder};
 pub use encoding::{MISSING_CATEGORY, TableEncoding};
+pub use fitter::EncodingFitter;
 pub use json::{ENCODING_FORMAT, InvalidEncoding};
 pub use options::{ColumnOptions, Impute, Unknown};
 pub use raw::{Cell, MISSING, RawTable, RowOrigin};
+pub use rows::{Row, TableRows};
+pub use stream::{encode_file, fit_file};
 
 use crate::error::Result;
 
@@ -64,8 +72,10 @@ use crate::error::Result;
 /// [`IoError::Parquet`](crate::IoError::Parquet) for a file the Parquet reader refuses or a
 /// column of another type (dates, lists, …).
 pub fn read_table(path: impl AsRef<Path>) -> Result<RawTable> {
-    let path = path.as_ref();
-    if is_parquet(path) { read_parquet::read_parquet(path) } else { read_csv::read_csv(path) }
+    let rows = TableRows::open(path)?;
+    let mut table = raw::Builder::new(rows.path(), rows.column_names().to_vec());
+    rows.for_each(|row| table.push_row(row))?;
+    Ok(table.finish())
 }
 
 /// Whether `path` names a Parquet file (its extension is `parquet`, in any case).

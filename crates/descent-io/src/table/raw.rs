@@ -2,7 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
+use super::rows::Row;
 use crate::csv::shorten;
+use crate::error::IoError;
 pub use crate::error::RowOrigin;
 
 /// One cell of a [`RawTable`], classified once when the file is read.
@@ -128,12 +130,22 @@ impl Builder {
         Self { table }
     }
 
-    /// Stores a cell.
-    pub(crate) fn push(&mut self, cell: Cell<'_>) -> Result<(), String> {
-        match cell {
-            Cell::Missing => self.table.cells.push(Stored::Missing),
-            Cell::Number(x) => self.table.cells.push(Stored::Number(x)),
-            Cell::Text(s) => self.text(s)?,
+    /// Stores a row's cells and where it came from.
+    pub(crate) fn push_row(&mut self, row: &Row<'_>) -> crate::error::Result<()> {
+        for c in 0..self.table.names.len() {
+            match row.cell(c) {
+                Cell::Missing => self.table.cells.push(Stored::Missing),
+                Cell::Number(x) => self.table.cells.push(Stored::Number(x)),
+                Cell::Text(s) => self.text(s).map_err(|reason| IoError::TableCell {
+                    path: self.table.path.clone(),
+                    at: row.origin(),
+                    column: self.table.names[c].clone(),
+                    reason,
+                })?,
+            }
+        }
+        if let RowOrigin::Line(line) = row.origin() {
+            self.table.lines.push(line);
         }
         Ok(())
     }
@@ -153,15 +165,6 @@ impl Builder {
                     .into())
             }
         }
-    }
-
-    pub(crate) fn line(&mut self, line: u64) {
-        self.table.lines.push(line);
-    }
-
-    /// The number of cells stored so far.
-    pub(crate) fn n_cells(&self) -> usize {
-        self.table.cells.len()
     }
 
     pub(crate) fn finish(self) -> RawTable {

@@ -1,40 +1,55 @@
-//! Reading a CSV file with a header row into a `RawTable`: any text in the cells, missing cells allowed.
+//! Reading a CSV file with a header row: the header checked, each record's cells trimmed and
+//! classified as missing, numbers or text (any text allowed).
 
+use std::fs::File;
 use std::path::Path;
 
-use super::raw::{Builder, RawTable, classify};
-use crate::csv::{check_row, csv_error, open};
+use super::raw::{Cell, classify};
+use crate::csv::check_row;
 use crate::error::{IoError, Result, RowOrigin};
 
-/// Reads a CSV table: the first row names the columns; cells are trimmed, then classified
-/// as missing, numbers or text.
-pub(crate) fn read_csv(path: &Path) -> Result<RawTable> {
-    let (mut reader, names) = open(path)?;
+/// What one CSV cell is, without borrowing the record (its text stays there).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Kind {
+    Missing,
+    Number(f64),
+    Text,
+}
+
+/// Opens a CSV table: the first row names the columns, each name once.
+pub(crate) fn open(path: &Path) -> Result<(csv::Reader<File>, Vec<String>)> {
+    let (reader, names) = crate::csv::open(path)?;
     check_unique(path, &names)?;
-    let n_cols = names.len();
-    let mut table = Builder::new(path, names.clone());
-    let mut record = csv::StringRecord::new();
-    while reader.read_record(&mut record).map_err(|e| csv_error(path, e))? {
-        let line = check_row(path, &record, n_cols)?;
-        for (c, cell) in record.iter().enumerate() {
-            let cell_err = |reason| IoError::TableCell {
-                path: path.to_path_buf(),
-                at: RowOrigin::Line(line),
-                column: names[c].clone(),
-                reason,
-            };
-            let cell = classify(cell).map_err(cell_err)?;
-            table.push(cell).map_err(cell_err)?;
-        }
-        table.line(line);
+    Ok((reader, names))
+}
+
+/// Checks that `record` has a cell per column and classifies each into `kinds` (reused from
+/// row to row); returns the record's line.
+pub(crate) fn classify_record(
+    path: &Path,
+    names: &[String],
+    record: &csv::StringRecord,
+    kinds: &mut Vec<Kind>,
+) -> Result<u64> {
+    let line = check_row(path, record, names.len())?;
+    kinds.clear();
+    for (c, cell) in record.iter().enumerate() {
+        let kind = match classify(cell) {
+            Ok(Cell::Missing) => Kind::Missing,
+            Ok(Cell::Number(x)) => Kind::Number(x),
+            Ok(Cell::Text(_)) => Kind::Text,
+            Err(reason) => {
+                return Err(IoError::TableCell {
+                    path: path.to_path_buf(),
+                    at: RowOrigin::Line(line),
+                    column: names[c].clone(),
+                    reason,
+                });
+            }
+        };
+        kinds.push(kind);
     }
-    if table.n_cells() == 0 {
-        return Err(IoError::Empty {
-            path: path.to_path_buf(),
-            what: "the file has a header row but no data rows".into(),
-        });
-    }
-    Ok(table.finish())
+    Ok(line)
 }
 
 /// Columns are found by name, so a name may appear only once.

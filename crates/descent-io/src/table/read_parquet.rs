@@ -1,4 +1,4 @@
-//! Reading a Parquet file into a `RawTable` with the arrow-rs reader: numbers, text, booleans, nulls.
+//! Reading a Parquet file batch by batch with the arrow-rs reader: numbers, text, booleans, nulls.
 
 use std::fs::File;
 use std::path::Path;
@@ -8,24 +8,20 @@ use arrow_array::types::{
     Float16Type, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type,
     UInt16Type, UInt32Type, UInt64Type,
 };
-use arrow_array::{Array, ArrowPrimitiveType};
+use arrow_array::{Array, ArrowPrimitiveType, RecordBatch};
 use arrow_schema::DataType;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 
-use super::raw::{Builder, Cell, MISSING, RawTable};
+use super::raw::{Cell, MISSING};
 use super::read_csv::check_unique;
 use crate::error::{IoError, Result, RowOrigin};
 
-/// Reads every row group of a Parquet file: numeric Arrow types become numbers (NaN is
-/// missing, an infinity an error), strings and booleans text (strings trimmed, the missing
-/// spellings of CSV missing), dictionaries their values, nulls missing.
-pub(crate) fn read_parquet(path: &Path) -> Result<RawTable> {
+/// Opens a Parquet file for reading batch by batch: the schema's names (each once) and
+/// types (numbers, strings, booleans, dictionaries of them) checked.
+pub(crate) fn open(path: &Path) -> Result<(Vec<String>, ParquetRecordBatchReader)> {
     let file = File::open(path).map_err(|e| IoError::io(path, "open the file", e))?;
-    let bad = |e: &dyn std::fmt::Display| IoError::Parquet {
-        path: path.to_path_buf(),
-        reason: format!("cannot read the file as Parquet: {e}"),
-    };
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| bad(&e))?;
+    let builder =
+        ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| unreadable(path, &e))?;
     let schema = builder.schema().clone();
     let names: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
     if names.is_empty() {
@@ -48,38 +44,44 @@ pub(crate) fn read_parquet(path: &Path) -> Result<RawTable> {
             });
         }
     }
-    let mut table = Builder::new(path, names.clone());
-    let mut first_row = 0;
-    for batch in builder.build().map_err(|e| bad(&e))? {
-        let batch = batch.map_err(|e| bad(&e))?;
-        let columns: Vec<Vec<Cell<'_>>> =
-            batch.columns().iter().map(|a| cells(a.as_ref())).collect();
-        for row in 0..batch.num_rows() {
-            for (c, column) in columns.iter().enumerate() {
-                let cell_err = |reason| IoError::TableCell {
+    let reader = builder.build().map_err(|e| unreadable(path, &e))?;
+    Ok((names, reader))
+}
+
+/// The error for a file (or a batch of it) the Parquet reader refuses.
+pub(crate) fn unreadable(path: &Path, e: &dyn std::fmt::Display) -> IoError {
+    IoError::Parquet {
+        path: path.to_path_buf(),
+        reason: format!("cannot read the file as Parquet: {e}"),
+    }
+}
+
+/// The cells of one batch, column by column (numeric Arrow types are numbers, NaN missing;
+/// strings and booleans text, strings trimmed and the missing spellings of CSV missing;
+/// dictionaries their values; nulls missing), after checking, row after row, that no number
+/// is infinite. `first_row` is the batch's first row index in the file.
+pub(crate) fn batch_cells<'a>(
+    path: &Path,
+    names: &[String],
+    batch: &'a RecordBatch,
+    first_row: usize,
+) -> Result<Vec<Vec<Cell<'a>>>> {
+    let columns: Vec<Vec<Cell<'_>>> = batch.columns().iter().map(|a| cells(a.as_ref())).collect();
+    for row in 0..batch.num_rows() {
+        for (c, column) in columns.iter().enumerate() {
+            if let Cell::Number(x) = column[row]
+                && x.is_infinite()
+            {
+                return Err(IoError::TableCell {
                     path: path.to_path_buf(),
                     at: RowOrigin::Index(first_row + row),
                     column: names[c].clone(),
-                    reason,
-                };
-                let cell = match column[row] {
-                    Cell::Number(x) if x.is_infinite() => {
-                        return Err(cell_err(format!("{x} is not a finite number")));
-                    }
-                    cell => cell,
-                };
-                table.push(cell).map_err(cell_err)?;
+                    reason: format!("{x} is not a finite number"),
+                });
             }
         }
-        first_row += batch.num_rows();
     }
-    if table.n_cells() == 0 {
-        return Err(IoError::Empty {
-            path: path.to_path_buf(),
-            what: "the file has no rows".into(),
-        });
-    }
-    Ok(table.finish())
+    Ok(columns)
 }
 
 /// Whether [`cells`] reads this type.

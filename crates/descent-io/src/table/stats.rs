@@ -1,16 +1,25 @@
-//! The statistics a fit needs: mean, median and most frequent value, and the canonical text of a number.
+//! The statistics a fit needs: a compensated sum for the mean, the median, and the canonical text of a number.
 
 use std::fmt::{self, Write};
 
-/// The mean, with a compensated (Neumaier) sum; `values` is not empty.
-pub(crate) fn mean(values: &[f64]) -> f64 {
-    let (mut sum, mut comp) = (0.0_f64, 0.0_f64);
-    for &x in values {
-        let t = sum + x;
-        comp += if sum.abs() >= x.abs() { (sum - t) + x } else { (x - t) + sum };
-        sum = t;
+/// A compensated (Neumaier) sum, added to one value at a time.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Neumaier {
+    sum: f64,
+    comp: f64,
+}
+
+impl Neumaier {
+    pub(crate) fn add(&mut self, x: f64) {
+        let t = self.sum + x;
+        self.comp +=
+            if self.sum.abs() >= x.abs() { (self.sum - t) + x } else { (x - t) + self.sum };
+        self.sum = t;
     }
-    (sum + comp) / values.len() as f64
+
+    pub(crate) fn total(&self) -> f64 {
+        self.sum + self.comp
+    }
 }
 
 /// The median as `numpy.median` gives it: the middle value, or the mean of the two middle
@@ -19,22 +28,6 @@ pub(crate) fn median(values: &mut [f64]) -> f64 {
     values.sort_unstable_by(f64::total_cmp);
     let n = values.len();
     if n % 2 == 1 { values[n / 2] } else { (values[n / 2 - 1] + values[n / 2]) / 2.0 }
-}
-
-/// The most frequent value, the smallest of them on a tie (scikit-learn's `SimpleImputer`
-/// with `strategy="most_frequent"`); `values` is not empty.
-pub(crate) fn most_frequent(values: &mut [f64]) -> f64 {
-    values.sort_unstable_by(f64::total_cmp);
-    let (mut best, mut best_count) = (values[0], 0);
-    let mut i = 0;
-    while i < values.len() {
-        let run = values[i..].iter().take_while(|&&x| x == values[i]).count();
-        if run > best_count {
-            (best, best_count) = (values[i], run);
-        }
-        i += run;
-    }
-    best
 }
 
 /// The text of a number as categories and class names spell it: whole numbers below 10^15
@@ -78,11 +71,18 @@ mod tests {
 
     #[test]
     fn statistics_by_hand() {
-        assert_eq!(mean(&[1.0, 2.0, 4.0]), 7.0 / 3.0);
+        let mut sum = Neumaier::default();
+        for x in [1.0, 2.0, 4.0] {
+            sum.add(x);
+        }
+        assert_eq!(sum.total() / 3.0, 7.0 / 3.0);
+        let mut sum = Neumaier::default();
+        for x in [1.0, 1e100, 1.0, -1e100] {
+            sum.add(x);
+        }
+        assert_eq!(sum.total(), 2.0);
         assert_eq!(median(&mut [3.0, 1.0, 2.0]), 2.0);
         assert_eq!(median(&mut [4.0, 1.0, 3.0, 2.0]), 2.5);
-        assert_eq!(most_frequent(&mut [3.0, 1.0, 3.0, 1.0, 2.0]), 1.0);
-        assert_eq!(most_frequent(&mut [5.0, 2.0, 5.0]), 5.0);
     }
 
     #[test]

@@ -402,7 +402,7 @@ fn the_model_file_stores_the_encoding() {
 
 /// The fixture table as a Parquet file: `age` Int64, `color` a dictionary of strings,
 /// `height` Float64 (NaN for one missing cell), `label` Utf8; nulls where the CSV is missing.
-fn fixture_parquet(path: &std::path::Path) {
+pub(super) fn fixture_parquet(path: &std::path::Path) {
     let age = Int64Array::from(vec![
         Some(23),
         Some(35),
