@@ -83,7 +83,7 @@ fn training_on_the_encoded_files_gives_the_model_of_the_table() {
     args.extend(NETWORK);
     ok(&args);
     let stats = descent_io::load_model(&scaled).unwrap().standardize.unwrap();
-    assert!((stats.mean[0] - 48.0).abs() < 2.0, "{stats:?}");
+    assert!((stats.mean[0] - 50.1).abs() < 0.5, "the mean bill, about 48 + 2.1: {stats:?}");
     assert_eq!((&stats.mean[1..], &stats.std[1..]), (&[0.0; 3][..], &[1.0; 3][..]));
 }
 
