@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::encoding::{ColumnKind, TableEncoding};
-use super::fit::quoted;
+use super::fitter::quoted;
 use super::options::Unknown;
 use super::raw::{Cell, RawTable};
 use super::rows::Row;

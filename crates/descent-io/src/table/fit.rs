@@ -44,8 +44,3 @@ impl TableEncoding {
         fitter.finish()
     }
 }
-
-/// Names quoted and comma-separated: `` `a`, `b` ``.
-pub(crate) fn quoted<'a>(names: impl Iterator<Item = &'a str>) -> String {
-    names.map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
-}

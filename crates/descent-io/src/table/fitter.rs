@@ -8,7 +8,6 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::encoding::{Classes, ColumnKind, InputColumn, TableEncoding, TargetColumn};
-use super::fit::quoted;
 use super::options::{ColumnOptions, Impute};
 use super::raw::Cell;
 use super::rows::Row;
@@ -379,4 +378,9 @@ impl LabelStats {
         }
         Ok(Some(classes))
     }
+}
+
+/// Names quoted and comma-separated: `` `a`, `b` ``.
+pub(crate) fn quoted<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    names.map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
 }

@@ -73,8 +73,20 @@ use crate::error::Result;
 /// column of another type (dates, lists, …).
 pub fn read_table(path: impl AsRef<Path>) -> Result<RawTable> {
     let rows = TableRows::open(path)?;
-    let mut table = raw::Builder::new(rows.path(), rows.column_names().to_vec());
-    rows.for_each(|row| table.push_row(row))?;
+    let (path, names) = (rows.path().to_path_buf(), rows.column_names().to_vec());
+    let mut table = raw::Builder::new(&path, names.clone());
+    rows.for_each(|row| {
+        for (c, name) in names.iter().enumerate() {
+            table.push(row.cell(c)).map_err(|reason| crate::IoError::TableCell {
+                path: path.clone(),
+                at: row.origin(),
+                column: name.clone(),
+                reason,
+            })?;
+        }
+        table.origin(row.origin());
+        Ok(())
+    })?;
     Ok(table.finish())
 }
 

@@ -2,9 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::rows::Row;
 use crate::csv::shorten;
-use crate::error::IoError;
 pub use crate::error::RowOrigin;
 
 /// One cell of a [`RawTable`], classified once when the file is read.
@@ -130,24 +128,21 @@ impl Builder {
         Self { table }
     }
 
-    /// Stores a row's cells and where it came from.
-    pub(crate) fn push_row(&mut self, row: &Row<'_>) -> crate::error::Result<()> {
-        for c in 0..self.table.names.len() {
-            match row.cell(c) {
-                Cell::Missing => self.table.cells.push(Stored::Missing),
-                Cell::Number(x) => self.table.cells.push(Stored::Number(x)),
-                Cell::Text(s) => self.text(s).map_err(|reason| IoError::TableCell {
-                    path: self.table.path.clone(),
-                    at: row.origin(),
-                    column: self.table.names[c].clone(),
-                    reason,
-                })?,
-            }
-        }
-        if let RowOrigin::Line(line) = row.origin() {
-            self.table.lines.push(line);
+    /// Stores a cell; `Err` (the reason) when the table's text would pass 4 GiB.
+    pub(crate) fn push(&mut self, cell: Cell<'_>) -> Result<(), String> {
+        match cell {
+            Cell::Missing => self.table.cells.push(Stored::Missing),
+            Cell::Number(x) => self.table.cells.push(Stored::Number(x)),
+            Cell::Text(s) => self.text(s)?,
         }
         Ok(())
+    }
+
+    /// Records where the last row came from.
+    pub(crate) fn origin(&mut self, origin: RowOrigin) {
+        if let RowOrigin::Line(line) = origin {
+            self.table.lines.push(line);
+        }
     }
 
     /// Stores a text cell; `Err` when the table's text would pass 4 GiB.
