@@ -6,6 +6,7 @@ mod common;
 mod compare;
 mod course;
 mod files;
+mod generalize;
 mod model_file;
 mod reliability;
 mod safety;
