@@ -21,6 +21,7 @@
 //! | `init`, `init_seed` | `he`, `1` | how the parameters were first drawn |
 //! | `data.examples`, `data.features`, `data.targets`, `data.xxh3` | `300` | the data set's [`DataFingerprint`] |
 //! | `setting.<name>` | `setting.backend` = `faer` | a front end's own settings ([`Checkpoint::settings`]) |
+//! | `early_stopping.*`, `plateau.*`, tensors `last.*` | | early stopping's and the plateau schedule's state ([`ControlState`], version 2) |
 //!
 //! The random state is the seed plus the position: epoch `e` shuffles with a generator seeded
 //! from `(seed, e)` ([`Batches`](descent_train::Batches)), and the learning rate is a
@@ -44,17 +45,25 @@ use descent_train::{
 use crate::error::{IoError, Result};
 use crate::model::{Dtype, ModelFile, param_name};
 
+mod control;
 mod read;
 mod write;
 
+pub use control::ControlState;
 pub use read::load_checkpoint;
 pub use write::save_checkpoint;
 
 /// The prefix of the optimizer buffers' tensor names.
 pub(crate) const OPT_PREFIX: &str = "opt.";
 
-/// The version of the checkpoint entries this crate writes, and the newest it reads.
-pub const CHECKPOINT_VERSION: u32 = 1;
+/// The prefix of the tensors training resumes from when the model holds early stopping's best
+/// epoch ([`ControlState::last_params`]).
+pub(crate) const LAST_PREFIX: &str = "last.";
+
+/// The newest version of the checkpoint entries this crate writes and reads: 2 adds early
+/// stopping's and the plateau schedule's state ([`ControlState`]); a file without them is
+/// written as version 1.
+pub const CHECKPOINT_VERSION: u32 = 2;
 
 /// The settings a run trains with, besides the network's shape: what `--resume` takes from a
 /// checkpoint.
@@ -173,6 +182,9 @@ pub struct Checkpoint {
     /// `setting.<name>` entries. Keys are letters, digits, `_` and `-`; values any text
     /// without paths or times if the file is to be reproducible.
     pub settings: BTreeMap<String, String>,
+    /// Early stopping's and the plateau schedule's state, when the run had them
+    /// ([`Checkpoint::with_control`]).
+    pub control: ControlState,
 }
 
 impl Checkpoint {
@@ -193,6 +205,7 @@ impl Checkpoint {
             resume: trainer.resume_state(),
             data,
             settings,
+            control: ControlState::default(),
         }
     }
 
@@ -206,7 +219,7 @@ impl Checkpoint {
         &self,
         epochs: usize,
     ) -> descent_core::Result<(Mlp<T, B>, Trainer<T, B>)> {
-        let mlp: Mlp<T, B> = self.model.to_mlp()?;
+        let mlp: Mlp<T, B> = self.resume_mlp()?;
         let t = &self.training;
         let mut trainer = Trainer::new(
             t.train_config(epochs),

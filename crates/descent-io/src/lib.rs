@@ -72,8 +72,8 @@ mod test_util;
 
 pub use atomic::{AtomicFile, write_atomic};
 pub use checkpoint::{
-    CHECKPOINT_VERSION, Checkpoint, DataFingerprint, TrainingSettings, load_checkpoint,
-    save_checkpoint,
+    CHECKPOINT_VERSION, Checkpoint, ControlState, DataFingerprint, TrainingSettings,
+    load_checkpoint, save_checkpoint,
 };
 pub use csv::{Table, load_csv, load_csv_features};
 pub use dataset::{is_npy, load_csv_dataset, load_dataset, load_npy_dataset};

@@ -2,12 +2,14 @@
 //! help texts, and nothing done with them yet. The layers above resolve them once
 //! (`crate::run`).
 
+mod control;
 mod encode;
 mod train;
 mod values;
 
 use clap::{Args, Parser, Subcommand};
 
+pub use control::{ControlArgs, MonitorArg};
 pub use encode::EncodeArgs;
 pub use train::{ColumnArgs, DataArgs, TrainArgs};
 pub use values::{BackendArg, DecayArg, DtypeArg, ImputeArg, OptimizerArg, UnknownArg};

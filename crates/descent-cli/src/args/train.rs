@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::control::ControlArgs;
+
 use super::values::{
     BackendArg, DecayArg, DtypeArg, HiddenArg, ImputeArg, OnOff, OptimizerArg, OutputArg,
 };
@@ -114,6 +116,10 @@ pub struct TrainArgs {
     /// reports unweighted figures [default: every class 1].
     #[arg(long, value_name = "balanced|CLASS=W,…")]
     pub class_weight: Option<String>,
+    /// A column of the table (CSV or Parquet) holding each row's weight (finite, ≥ 0; not an
+    /// input): an example weighs its class weight × its sample weight.
+    #[arg(long, value_name = "COLUMN")]
+    pub sample_weight: Option<String>,
     /// Clip the gradients' global L2 norm to this value (off unless given).
     #[arg(long)]
     pub clip_norm: Option<f64>,
@@ -128,8 +134,9 @@ pub struct TrainArgs {
     pub seed: u64,
     /// Learning-rate decay: epoch e (from 0) trains with lr0 (none), lr0/(1+rate·e)
     /// (inverse-time), lr0/(1+rate·⌊e/interval⌋) (scheduled), lr0·exp(−rate·e/interval)
-    /// (exponential), lr0/(1+rate)^⌊e/interval⌋ (step), or a cosine from lr0 to 0 over the
-    /// run (cosine).
+    /// (exponential), lr0/(1+rate)^⌊e/interval⌋ (step), a cosine from lr0 to 0 over the run
+    /// (cosine), or lr0 lowered by --plateau-factor whenever --monitor stops improving
+    /// (plateau).
     #[arg(long, value_enum, default_value_t = DecayArg::None)]
     pub decay: DecayArg,
     /// The decay rate.
@@ -171,6 +178,14 @@ pub struct TrainArgs {
     /// every epoch [default: no validation set].
     #[arg(long, value_name = "F")]
     pub validation: Option<f64>,
+    /// An explicit validation set instead of --validation: a file in the formats of --data,
+    /// read with the same column flags (a table: the same --target column, encoded as the
+    /// training rows; a .npy file: with --validation-labels).
+    #[arg(long, value_name = "PATH")]
+    pub validation_data: Option<String>,
+    /// The labels of a .npy --validation-data file.
+    #[arg(long, value_name = "PATH")]
+    pub validation_labels: Option<PathBuf>,
     /// Write a figure (PNG, or SVG when the name ends in .svg): cost per epoch and per
     /// mini-batch, and the decision boundary for 2-D inputs [default: train none, compare
     /// descent-compare.png].
@@ -189,6 +204,9 @@ pub struct TrainArgs {
     /// No progress bar, only errors and the summary.
     #[arg(long)]
     pub quiet: bool,
+    /// --early-stopping and --decay plateau.
+    #[command(flatten)]
+    pub control: ControlArgs,
     /// --resume, --checkpoint-every, --max-memory.
     #[command(flatten)]
     pub reliability: ReliabilityArgs,

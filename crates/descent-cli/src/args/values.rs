@@ -85,6 +85,9 @@ pub enum DecayArg {
     Step,
     /// lr0 · ½(1 + cos(π·e/epochs)).
     Cosine,
+    /// lr0, multiplied by --plateau-factor whenever --monitor stops improving (PyTorch's
+    /// ReduceLROnPlateau).
+    Plateau,
 }
 
 /// `--dtype`.

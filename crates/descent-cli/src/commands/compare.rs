@@ -26,6 +26,12 @@ pub const DEFAULT_PLOT: &str = "descent-compare.png";
 pub fn run(args: &CompareArgs, matches: &ArgMatches) -> Result<(), Failure> {
     check_unsupported(matches).map_err(Failure::Input)?;
     let spec = RunSpec::fresh(&args.train).map_err(Failure::Input)?;
+    if spec.control.plateau.is_some() {
+        return Err(Failure::Input(anyhow!(
+            "--decay plateau: compare uses the schedules of the epoch number only (use descent \
+             train)"
+        )));
+    }
     let optimizers = parse_optimizers(args).map_err(Failure::Input)?;
     crate::threads::set(spec.threads);
     let plan = TrainPlan::new(&spec, false).map_err(Failure::Input)?;
@@ -39,13 +45,18 @@ fn plot_path(args: &CompareArgs) -> PathBuf {
 }
 
 /// The `train` flags that have no meaning for a comparison, and why.
-const UNSUPPORTED: [(&str, &str); 6] = [
+const UNSUPPORTED: [(&str, &str); 11] = [
     ("optimizer", "compare trains every optimizer of --optimizers"),
     ("save", "not supported by compare (use descent train)"),
     ("history", "not supported by compare (use descent train)"),
     ("validation", "not supported by compare (use descent train)"),
     ("resume", "compare starts every optimizer afresh (use descent train)"),
     ("checkpoint_every", "compare writes no checkpoints (use descent train)"),
+    ("validation_data", "not supported by compare (use descent train)"),
+    ("validation_labels", "not supported by compare (use descent train)"),
+    ("early_stopping", "compare trains every optimizer for --epochs (use descent train)"),
+    ("monitor", "compare has no early stopping or plateau schedule (use descent train)"),
+    ("sample_weight", "not supported by compare (use descent train)"),
 ];
 
 /// Refuses the `train` flags that `compare` accepts on its command line but cannot honour.
@@ -138,7 +149,12 @@ fn compare<T: Scalar, B: Backend<T>>(
     print_table(spec, plan, &results, B::NAME, T::DTYPE);
     let curves: Vec<Curve> = results
         .iter()
-        .map(|r| Curve { name: r.name.clone(), costs: r.curve.clone(), batch_costs: Vec::new() })
+        .map(|r| Curve {
+            name: r.name.clone(),
+            costs: r.curve.clone(),
+            batch_costs: Vec::new(),
+            marked: None,
+        })
         .collect();
     let boundaries: Vec<Boundary> = results
         .iter()

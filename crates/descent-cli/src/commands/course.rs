@@ -144,6 +144,7 @@ fn plot_runs<B: Backend<f64>>(
             name: replay.run.label().to_string(),
             costs: replay.costs.clone(),
             batch_costs: Vec::new(),
+            marked: None,
         });
         boundaries.push(Boundary {
             name: replay.run.label().to_string(),

@@ -20,16 +20,22 @@ pub fn draw<T: Scalar, B: Backend<T>>(
     mlp: &Mlp<T, B>,
     outcome: &Outcome,
 ) -> anyhow::Result<()> {
+    // Early stopping's best epoch, as an index into this run's epochs.
+    let first = outcome.history.epochs.first().map_or(0, |e| e.epoch);
+    let best =
+        outcome.stopping.and_then(|s| s.best).and_then(|(epoch, _)| epoch.checked_sub(first));
     let mut curves = vec![Curve {
         name: "training".into(),
         costs: outcome.history.epochs.iter().map(|e| e.cost).collect(),
         batch_costs: outcome.history.batch_costs.clone(),
+        marked: best.filter(|_| outcome.validation.is_empty()),
     }];
     if !outcome.validation.is_empty() {
         curves.push(Curve {
             name: "validation".into(),
             costs: outcome.validation.iter().map(|v| v.cost).collect(),
             batch_costs: Vec::new(),
+            marked: best,
         });
     }
     let data = plan.data.in_memory("--plot")?.cast::<T>();

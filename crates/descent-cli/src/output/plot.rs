@@ -47,6 +47,8 @@ pub struct Curve {
     pub costs: Vec<f64>,
     /// The cost of every mini-batch, drawn faint under the epoch curve (empty: none).
     pub batch_costs: Vec<f64>,
+    /// An epoch to mark on the curve (early stopping's best epoch), from 0.
+    pub marked: Option<usize>,
 }
 
 /// One optimizer's predicted class over a grid covering the 2-D data.
@@ -253,6 +255,13 @@ where
             .legend(move |(x, y)| {
                 PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
             });
+        if let Some((e, &c)) = curve.marked.and_then(|e| Some(e).zip(curve.costs.get(e))) {
+            let black = BLACK.filled();
+            chart
+                .draw_series(std::iter::once(Circle::new((e as f64, c), 6, black)))?
+                .label(format!("best epoch {} ({} {c:.4})", e + 1, curve.name))
+                .legend(move |(x, y)| Circle::new((x + 10, y), 5, black));
+        }
     }
     chart
         .configure_series_labels()

@@ -10,7 +10,7 @@ use descent::{Backend, Scalar};
 
 use crate::plan::TrainPlan;
 use crate::run::RunSpec;
-use crate::session::Outcome;
+use crate::session::{Outcome, Stopping};
 
 /// Prints the run's settings and its results; `eval` is the `--final-eval` score.
 pub fn print<T: Scalar, B: Backend<T>>(
@@ -39,8 +39,20 @@ pub fn print<T: Scalar, B: Backend<T>>(
     );
     let accuracy =
         |a: Option<f64>| a.map_or(String::new(), |a| format!(", training accuracy {a:.4}"));
-    let result = match (eval, outcome.history.epochs.last()) {
+    // With early stopping, the network is the best epoch's: report that epoch.
+    let best = outcome.stopping.and_then(|s| s.best).map(|(epoch, _)| epoch);
+    let shown = match best {
+        Some(b) => outcome.history.epochs.iter().position(|e| e.epoch == b),
+        None => outcome.history.epochs.len().checked_sub(1),
+    };
+    let result = match (eval, shown.map(|i| &outcome.history.epochs[i])) {
         (Some(e), _) => format!("final cost {:.6}{}", e.cost, accuracy(e.accuracy)),
+        (None, Some(epoch)) if best.is_some() => format!(
+            "best epoch {}: cost {:.6}{} (during its mini-batches)",
+            epoch.epoch + 1,
+            epoch.cost,
+            accuracy(epoch.accuracy)
+        ),
         (None, Some(last)) => format!(
             "last epoch: cost {:.6}{} (during its mini-batches; --final-eval scores the trained \
              network)",
@@ -49,7 +61,11 @@ pub fn print<T: Scalar, B: Backend<T>>(
         ),
         (None, None) => "no epoch trained".to_owned(),
     };
-    let validation = outcome.validation.last().map_or(String::new(), |v| match v.accuracy {
+    let score = match best {
+        Some(_) => shown.and_then(|i| outcome.validation.get(i)),
+        None => outcome.validation.last(),
+    };
+    let validation = score.map_or(String::new(), |v| match v.accuracy {
         Some(a) => format!(", validation cost {:.6}, validation accuracy {a:.4}", v.cost),
         None => format!(", validation cost {:.6}", v.cost),
     });
@@ -58,6 +74,9 @@ pub fn print<T: Scalar, B: Backend<T>>(
         outcome.seconds,
         steps as f64 / outcome.seconds.max(1e-9)
     );
+    if let Some(stopping) = &outcome.stopping {
+        println!("{}", early_stopping_line(stopping));
+    }
     let final_cost = eval.map(|e| e.cost).or(outcome.history.epochs.last().map(|e| e.cost));
     if let Some(warning) = blow_up(outcome.first_batch_cost, final_cost) {
         println!("warning: {warning}");
@@ -66,6 +85,28 @@ pub fn print<T: Scalar, B: Backend<T>>(
     if let Some(path) = &spec.outputs.save {
         println!("model saved to {}", path.display());
     }
+}
+
+/// Why training ended and which epoch's parameters the network holds.
+fn early_stopping_line(s: &Stopping) -> String {
+    let ended = match s.stopped_at {
+        Some(epoch) => format!(
+            "stopped after epoch {}, {} epochs without improvement of {}",
+            epoch + 1,
+            s.patience,
+            s.metric
+        ),
+        None => "trained every epoch".to_owned(),
+    };
+    let kept = match s.best {
+        Some((epoch, value)) => format!(
+            "the parameters of the best epoch, {} ({} {value:.6}), are the model's",
+            epoch + 1,
+            s.metric
+        ),
+        None => format!("no epoch improved {}: the model is the last epoch's", s.metric),
+    };
+    format!("early stopping: {ended}; {kept}")
 }
 
 /// A finite blow-up: the final cost more than 10× the first mini-batch's, before any update.

@@ -8,6 +8,7 @@ pub mod mapped;
 pub mod model;
 pub mod split;
 pub mod table;
+pub mod validation;
 pub mod weights;
 
 use std::path::Path;
@@ -43,6 +44,8 @@ pub struct TrainPlan {
     pub class_weights: Option<Vec<f64>>,
     /// How a table's columns became the inputs and labels (CSV and Parquet data).
     pub encoding: Option<TableEncoding>,
+    /// The training examples' `--sample-weight` values.
+    pub sample_weights: Option<Vec<f64>>,
 }
 
 /// The examples a plan trains on.
@@ -92,15 +95,18 @@ impl TrainPlan {
         // A table is split before its encoding is fitted on the training rows.
         let mut pre_split = None;
         let mut encoding = None;
+        let mut sample_weights = None;
         let (all, source) = if stream {
             let mapped = Mapped::open(&spec.data, spec.standardize && spec.resumed.is_none())?;
             (Examples::Mapped(Box::new(mapped)), mapped::source(&spec.data))
         } else if table::is_table(&spec.data.data) {
             let options = table::options(&spec.columns, spec.data.target.as_deref(), spec.output);
             let path = Path::new(&spec.data.data);
-            let encoded = table::load(path, &options, spec.validation, spec.train.seed)?;
+            let weight = spec.sample_weight.as_deref();
+            let encoded = table::load(path, &options, spec.validation, spec.train.seed, weight)?;
             pre_split = Some(encoded.validation);
             encoding = Some(encoded.encoding);
+            sample_weights = encoded.weights;
             let source = data::Source {
                 data: spec.data.data.clone(),
                 labels_file: Some(spec.data.data.clone()),
@@ -111,6 +117,13 @@ impl TrainPlan {
             let (d, source) = data::load(&spec.data)?;
             (Examples::Memory(d), source)
         };
+        if let (Some(column), None) = (&spec.sample_weight, &encoding) {
+            return Err(anyhow!(
+                "--sample-weight {column}: needs a table (CSV or Parquet) --data holding that \
+                 column; --data {} is not one",
+                spec.data.data
+            ));
+        }
         let labels = all.source();
         let n_in = labels.n_features();
         if encoding.is_none() {
@@ -146,11 +159,18 @@ impl TrainPlan {
             }
             (None, None, all) => (all, None),
         };
+        let validation = match &spec.validation_data {
+            None => validation,
+            Some(file) => {
+                let classes = (output != Output::Linear).then_some(n_out.max(2));
+                Some(validation::load(file, spec, encoding.as_ref(), n_in, classes)?)
+            }
+        };
         let standardize = standardization(spec, &train_data, encoding.as_ref())?;
         let (train_data, validation) = match (&standardize, train_data) {
             (Some(s), Examples::Mapped(mut m)) => {
                 m.apply(s.clone());
-                (Examples::Mapped(m), validation)
+                (Examples::Mapped(m), validation.map(|v| data::standardize(&v, s)).transpose()?)
             }
             (Some(s), Examples::Memory(d)) => (
                 Examples::Memory(data::standardize(&d, s)?),
@@ -164,8 +184,16 @@ impl TrainPlan {
             output,
             *mlp.layers.last().unwrap_or(&1),
         )?;
-        let plan =
-            Self { data: train_data, validation, standardize, mlp, init, class_weights, encoding };
+        let plan = Self {
+            data: train_data,
+            validation,
+            standardize,
+            mlp,
+            init,
+            class_weights,
+            encoding,
+            sample_weights,
+        };
         plan.check_memory(spec)?;
         Ok(plan)
     }
@@ -209,7 +237,7 @@ impl TrainPlan {
     /// freshly initialized.
     pub fn build_mlp<T: Scalar, B: Backend<T>>(&self, spec: &RunSpec) -> anyhow::Result<Mlp<T, B>> {
         if let Some(r) = &spec.resumed {
-            return r.checkpoint.model.to_mlp().context("--resume");
+            return r.checkpoint.resume_mlp().context("--resume");
         }
         match &self.init {
             Some(params) => {

@@ -22,6 +22,8 @@ pub struct Encoded {
     pub validation: Option<Dataset<f64>>,
     /// The encoding fitted on the training rows.
     pub encoding: TableEncoding,
+    /// The training rows' `--sample-weight` values.
+    pub weights: Option<Vec<f64>>,
 }
 
 /// The library's options from the column flags.
@@ -49,14 +51,20 @@ pub fn options(
 
 /// Reads `path`, splits its rows (stratified by the label's text for classification), fits
 /// the encoding on the training rows and encodes both parts. Validation rows with a category
-/// the training rows did not have encode it as none of the known ones.
+/// the training rows did not have encode it as none of the known ones. The `sample_weight`
+/// column, when named, is no input: its training rows' values are the examples' weights.
 pub fn load(
     path: &Path,
     options: &ColumnOptions,
     validation: Option<f64>,
     seed: u64,
+    sample_weight: Option<&str>,
 ) -> anyhow::Result<Encoded> {
     let table = descent_io::read_table(path).context("--data")?;
+    let weight_col = sample_weight.map(|name| weight_column(&table, name, options)).transpose()?;
+    let mut options = options.clone();
+    options.ignore.extend(sample_weight.map(str::to_owned));
+    let options = &options;
     let m = table.n_rows();
     let (train_rows, val_rows) = match validation {
         None => ((0..m).collect(), Vec::new()),
@@ -69,7 +77,52 @@ pub fn load(
     let train = encode(&encoding, &table, &train_rows, Unknown::Error, true)?;
     let validation =
         validation.map(|_| encode(&encoding, &table, &val_rows, Unknown::Ignore, true));
-    Ok(Encoded { train, validation: validation.transpose()?, encoding })
+    let weights = weight_col.map(|col| weights(&table, col, &train_rows)).transpose()?;
+    Ok(Encoded { train, validation: validation.transpose()?, encoding, weights })
+}
+
+/// The index of the `--sample-weight` column: a column of the table that is neither the
+/// target nor in `--categorical`.
+fn weight_column(table: &RawTable, name: &str, options: &ColumnOptions) -> anyhow::Result<usize> {
+    let col = table.column_index(name).ok_or_else(|| {
+        anyhow!(
+            "--sample-weight {name}: no such column in {}; the columns are {:?}",
+            table.path().display(),
+            table.column_names()
+        )
+    })?;
+    let target = options.target.as_deref().or(table.column_names().last().map(String::as_str));
+    if target == Some(name) || options.categorical.iter().any(|c| c == name) {
+        return Err(anyhow!(
+            "--sample-weight {name}: the column is the target or categorical; weights are a \
+             numeric column of their own"
+        ));
+    }
+    Ok(col)
+}
+
+/// The weights in column `col` of `rows`: finite non-negative numbers, the first bad cell
+/// named by its line.
+fn weights(table: &RawTable, col: usize, rows: &[usize]) -> anyhow::Result<Vec<f64>> {
+    let name = &table.column_names()[col];
+    rows.iter()
+        .map(|&r| match table.cell(r, col) {
+            Cell::Number(w) if w >= 0.0 => Ok(w),
+            cell => {
+                let shown = match cell {
+                    Cell::Missing => "a missing cell".to_owned(),
+                    Cell::Number(w) => format!("{w}"),
+                    Cell::Text(t) => format!("{t:?}"),
+                };
+                Err(anyhow!(
+                    "--sample-weight {name}: {}, {}: {shown} is not a weight (a finite number \
+                     ≥ 0)",
+                    table.path().display(),
+                    table.origin(r)
+                ))
+            }
+        })
+        .collect()
 }
 
 /// Each row's label as a class key (rows with the same label text share one), for the

@@ -4,8 +4,10 @@
 //! here, once, by the library's `validate()`; the layers above never read a raw flag again.
 
 mod checks;
+mod control;
 mod paths;
 mod stored;
+mod validation;
 
 use std::collections::BTreeMap;
 use std::num::NonZeroUsize;
@@ -22,11 +24,14 @@ use descent::train::{Activation, Init, Output, RegularizationConfig, TrainConfig
 use descent_io::{Checkpoint, TrainingSettings};
 
 pub use checks::{ClassWeight, check_output_folder, check_plot_extension, parse_layers};
+pub use control::ControlSpec;
 pub use paths::check_no_clobber;
+pub use validation::ValidationFile;
 
 use crate::args::{BackendArg, ColumnArgs, DataArgs, DecayArg, DtypeArg, OptimizerArg, TrainArgs};
 use checks::{flag_error, parse_class_weight, parse_dropout};
 use stored::Stored;
+use validation::validation_file;
 
 /// Everything a training run is, typed and checked.
 #[derive(Debug, Clone)]
@@ -67,6 +72,12 @@ pub struct RunSpec {
     pub standardize: bool,
     /// The fraction held out for validation.
     pub validation: Option<f64>,
+    /// `--validation-data` (and `--validation-labels`): an explicit validation set.
+    pub validation_data: Option<ValidationFile>,
+    /// `--sample-weight`: the table column of the examples' weights.
+    pub sample_weight: Option<String>,
+    /// Early stopping and the plateau schedule.
+    pub control: ControlSpec,
     /// The `--init` parameters file.
     pub init: Option<PathBuf>,
     /// What the run writes and prints.
@@ -225,6 +236,20 @@ impl RunSpec {
         {
             return Err(anyhow!("--validation: must be a fraction in (0, 1), got {f}"));
         }
+        let validation_data = validation_file(args, s)?;
+        if let (Some(f), Some(v)) = (validation, &validation_data) {
+            return Err(anyhow!(
+                "--validation {f} and --validation-data {} exclude each other: give one \
+                 validation set",
+                v.data
+            ));
+        }
+        let has_validation = validation.is_some() || validation_data.is_some();
+        let decay = s.value("decay", args.decay, enum_value)?;
+        let control = ControlSpec::resolve(&args.control, decay, s, has_validation)?;
+        let sample_weight = s.value("sample_weight", args.sample_weight.clone(), |t| {
+            Ok::<_, String>(Some(t.to_owned()))
+        })?;
         let outputs = Outputs {
             save: args.save.clone(),
             plot: args.plot.clone(),
@@ -247,6 +272,8 @@ impl RunSpec {
             &[
                 ("--data", Some(data_file).filter(|p| p.is_file())),
                 ("--labels", data.labels.as_deref()),
+                ("--validation-data", validation_data.as_ref().map(|v| Path::new(&v.data))),
+                ("--validation-labels", validation_data.as_ref().and_then(|v| v.labels.as_deref())),
                 ("--init", args.init.as_deref()),
                 ("--resume", args.reliability.resume.as_deref()),
             ],
@@ -298,6 +325,9 @@ impl RunSpec {
             threads,
             standardize: s.value("standardize", args.standardize, str::parse)?,
             validation,
+            validation_data,
+            sample_weight,
+            control,
             init: args.init.clone(),
             outputs,
             checkpoint_every,
@@ -437,5 +467,8 @@ fn resolve_schedule(
         DecayArg::Exponential => ScheduleConfig::Exponential { rate, interval },
         DecayArg::Step => ScheduleConfig::Step { rate, interval },
         DecayArg::Cosine => ScheduleConfig::Cosine { epochs: args.epochs.max(1), lr_min: 0.0 },
+        // The plateau schedule reacts to the monitored value at epoch boundaries
+        // (`ControlSpec`); the trainer's own schedule stays at lr0.
+        DecayArg::Plateau => ScheduleConfig::Constant,
     })
 }

@@ -4,42 +4,26 @@
 //! the current batch and writes a checkpoint; divergence names the last checkpoint kept. The
 //! final checkpoint goes to `--save` after a successful run only.
 
+mod boundary;
 pub mod interrupt;
+mod monitor;
 mod saver;
 
 use std::marker::PhantomData;
-use std::ops::ControlFlow;
 use std::path::Path;
 use std::time::Instant;
 
 use anyhow::Context;
-use descent::train::{
-    DataSource, Dataset, EpochHook, EpochStats, History, Mlp, Observer, Trainer, evaluate,
-};
+use descent::train::{DataSource, Dataset, EpochControl, History, Mlp, Trainer, Weighted};
 use descent::{Backend, Scalar};
 use descent_io::DataFingerprint;
 
 use crate::failure::Failure;
 use crate::plan::{TrainPlan, weights};
 use crate::run::RunSpec;
+use boundary::Boundary;
+pub use monitor::{Monitor, Validation};
 use saver::Saver;
-
-/// The network's cost and accuracy on the validation set after one epoch.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Validation {
-    /// Mean cost.
-    pub cost: f64,
-    /// Fraction correct; `None` for a linear output.
-    pub accuracy: Option<f64>,
-}
-
-/// What a session reports to while it trains: batches and epochs, and validation scores.
-pub trait Monitor: Observer {
-    /// Called after each epoch's validation score.
-    fn on_validation(&mut self, score: &Validation) {
-        let _ = score;
-    }
-}
 
 /// What a finished run produced.
 pub struct Outcome {
@@ -51,12 +35,45 @@ pub struct Outcome {
     pub seconds: f64,
     /// The mean cost of this run's first mini-batch, before any update.
     pub first_batch_cost: Option<f64>,
+    /// What early stopping did, when it was on.
+    pub stopping: Option<Stopping>,
+}
+
+/// What early stopping did in a run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stopping {
+    /// The monitored value's name (`validation_cost`, …).
+    pub metric: &'static str,
+    /// The best epoch (from 0) and its value, whose parameters the network now holds;
+    /// `None` when no epoch improved (the network is the last epoch's).
+    pub best: Option<(usize, f64)>,
+    /// The epoch after which the patience ran out; `None` when the run trained every epoch.
+    pub stopped_at: Option<usize>,
+    /// `--patience`.
+    pub patience: usize,
 }
 
 /// Trains `mlp` on `data` for the run's epochs (after a resume: further epochs, the unfinished
 /// one counting as one), then writes the final checkpoint to `--save`. Ctrl-C ends the run
 /// after the current batch with [`Failure::Interrupted`], after writing a checkpoint.
 pub fn train<T: Scalar, B: Backend<T>>(
+    spec: &RunSpec,
+    plan: &TrainPlan,
+    mlp: &mut Mlp<T, B>,
+    data: &(impl DataSource<T> + ?Sized),
+    monitor: &mut dyn Monitor,
+) -> Result<Outcome, Failure> {
+    match &plan.sample_weights {
+        None => train_on(spec, plan, mlp, data, monitor),
+        Some(w) => {
+            let weighted =
+                Weighted::new(data, w).context("--sample-weight").map_err(Failure::Input)?;
+            train_on(spec, plan, mlp, &weighted, monitor)
+        }
+    }
+}
+
+fn train_on<T: Scalar, B: Backend<T>>(
     spec: &RunSpec,
     plan: &TrainPlan,
     mlp: &mut Mlp<T, B>,
@@ -70,9 +87,22 @@ pub fn train<T: Scalar, B: Backend<T>>(
     if let (Some(r), Some(f)) = (&spec.resumed, &fingerprint) {
         r.checkpoint.check_data(&r.path, f).context("--data").map_err(input)?;
     }
+    let saved = spec.resumed.as_ref().map(|r| &r.checkpoint.control);
+    let control = spec.control.build(spec.lr, saved, plan.validation.is_some()).map_err(input)?;
+    let early = control.as_ref().and_then(|c| c.early_stopping());
+    let mut config = spec.train.clone();
+    if let Some(e) = early.filter(|e| e.is_stopped()) {
+        eprintln!(
+            "descent: early stopping had ended this run ({} epochs without improvement; best \
+             epoch {}): nothing to train (a larger --patience continues it)",
+            e.state().bad_epochs,
+            e.state().best_epoch.map_or_else(|| "none".into(), |b| b.to_string())
+        );
+        config.epochs = 0;
+    }
     let optimizer = spec.optimizer.build::<T, B>().context("--optimizer").map_err(input)?;
     let schedule = spec.schedule.build(spec.lr).context("--decay").map_err(input)?;
-    let mut trainer = Trainer::new(spec.train.clone(), optimizer, schedule)
+    let mut trainer = Trainer::new(config, optimizer, schedule)
         .and_then(|t| t.with_regularization(plan.regularization(spec)))
         .map_err(|e| input(e.into()))?;
     // The checkpoint's settings: the run's flags, and the class weights as computed.
@@ -108,7 +138,8 @@ pub fn train<T: Scalar, B: Backend<T>>(
         scores: Vec::new(),
         saver,
         every: spec.checkpoint_every.map(|k| k.get()),
-        end: trainer.epochs_done() + spec.train.epochs,
+        end: trainer.epochs_done() + trainer.config().epochs,
+        control,
         failed: None,
         first_cost: None,
         backend: PhantomData,
@@ -120,12 +151,38 @@ pub fn train<T: Scalar, B: Backend<T>>(
         return Err(failure);
     }
     let history = res.map_err(|e| stopped(e, &spec.data.data, &hook.saver, hook.end))?;
+    let control = hook.control.take();
+    hook.saver.save(mlp, &trainer, control.as_ref()).map_err(Failure::Run)?;
     if interrupt::requested() {
-        hook.saver.save(mlp, &trainer).map_err(Failure::Run)?;
         return Err(Failure::Interrupted(interrupted(&trainer, spec, hook.end)));
     }
-    hook.saver.save(mlp, &trainer).map_err(Failure::Run)?;
-    Ok(Outcome { history, validation: hook.scores, seconds, first_batch_cost: hook.first_cost })
+    let stopping = match &control {
+        Some(c) => finish_early_stopping(c, mlp)?,
+        None => None,
+    };
+    Ok(Outcome {
+        history,
+        validation: hook.scores,
+        seconds,
+        first_batch_cost: hook.first_cost,
+        stopping,
+    })
+}
+
+/// Restores the best epoch's parameters into `mlp` (when early stopping is on and an epoch
+/// improved) and says what early stopping did.
+fn finish_early_stopping<T: Scalar, B: Backend<T>>(
+    control: &EpochControl,
+    mlp: &mut Mlp<T, B>,
+) -> Result<Option<Stopping>, Failure> {
+    let Some(early) = control.early_stopping() else { return Ok(None) };
+    let best_epoch = control.restore_best(mlp).map_err(|e| Failure::Run(e.into()))?;
+    Ok(Some(Stopping {
+        metric: control.metric().name(),
+        best: best_epoch.map(|b| (b, early.state().best)),
+        stopped_at: control.stopped_at(),
+        patience: early.config().patience,
+    }))
 }
 
 /// Where Ctrl-C stopped the run, what was saved, and the command that finishes the run.
@@ -185,72 +242,4 @@ fn stopped(e: descent::Error, data: &str, saver: &Saver<'_>, end: usize) -> Fail
         anyhow::Error::new(e)
             .context(format!("training stopped (try a smaller --lr, or --clip-norm); {kept}")),
     )
-}
-
-/// The session's hook into the training loop: progress and Ctrl-C after every batch; at
-/// every epoch boundary the validation score and the `--checkpoint-every` checkpoint.
-struct Boundary<'a, T: Scalar, B: Backend<T>> {
-    monitor: &'a mut dyn Monitor,
-    validation: Option<&'a Dataset<T>>,
-    scores: Vec<Validation>,
-    saver: Saver<'a>,
-    every: Option<usize>,
-    /// The epoch count the run ends at.
-    end: usize,
-    /// A failure at an epoch boundary (a checkpoint that could not be written), which ended
-    /// the run.
-    failed: Option<Failure>,
-    /// The first mini-batch's mean cost (before its update).
-    first_cost: Option<f64>,
-    backend: PhantomData<fn() -> B>,
-}
-
-impl<T: Scalar, B: Backend<T>> Observer for Boundary<'_, T, B> {
-    fn on_batch(&mut self, epoch: usize, batch: usize, cost: f64) {
-        self.first_cost.get_or_insert(cost);
-        self.monitor.on_batch(epoch, batch, cost);
-    }
-
-    fn on_epoch(&mut self, stats: &EpochStats) -> ControlFlow<()> {
-        self.monitor.on_epoch(stats)
-    }
-
-    fn should_stop(&mut self) -> bool {
-        interrupt::requested()
-    }
-}
-
-impl<T: Scalar, B: Backend<T>> EpochHook<T, B> for Boundary<'_, T, B> {
-    fn on_epoch_end(
-        &mut self,
-        mlp: &Mlp<T, B>,
-        trainer: &Trainer<T, B>,
-        _stats: &EpochStats,
-    ) -> ControlFlow<()> {
-        if let Some(v) = self.validation {
-            match evaluate(mlp, v) {
-                Ok(eval) => {
-                    let score = Validation { cost: eval.cost, accuracy: eval.accuracy };
-                    self.monitor.on_validation(&score);
-                    self.scores.push(score);
-                }
-                Err(e) => return self.fail(Failure::Run(e.into())),
-            }
-        }
-        let done = trainer.epochs_done();
-        if self.every.is_some_and(|k| done.is_multiple_of(k))
-            && done < self.end
-            && let Err(e) = self.saver.save(mlp, trainer)
-        {
-            return self.fail(Failure::Run(e));
-        }
-        ControlFlow::Continue(())
-    }
-}
-
-impl<T: Scalar, B: Backend<T>> Boundary<'_, T, B> {
-    fn fail(&mut self, failure: Failure) -> ControlFlow<()> {
-        self.failed = Some(failure);
-        ControlFlow::Break(())
-    }
 }

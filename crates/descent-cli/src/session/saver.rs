@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::Context;
-use descent::train::{FeatureStats, Mlp, Trainer};
+use descent::train::{EpochControl, FeatureStats, Mlp, Trainer};
 use descent::{Backend, Scalar};
 use descent_io::{Checkpoint, DataFingerprint, Dtype, TableEncoding, TrainingSettings};
 
@@ -30,11 +30,14 @@ pub struct Saver<'a> {
 }
 
 impl Saver<'_> {
-    /// Writes the checkpoint (atomically) when the run has a `--save` file.
+    /// Writes the checkpoint (atomically) when the run has a `--save` file: with `control`,
+    /// its state, and the best epoch's parameters as the model (`mlp` being the parameters
+    /// training continues from).
     pub fn save<T: Scalar, B: Backend<T>>(
         &mut self,
         mlp: &Mlp<T, B>,
         trainer: &Trainer<T, B>,
+        control: Option<&EpochControl>,
     ) -> anyhow::Result<()> {
         let (Some(path), Some(data)) = (self.path, self.data) else { return Ok(()) };
         let mut checkpoint = Checkpoint::capture(
@@ -46,6 +49,9 @@ impl Saver<'_> {
             data,
             self.settings.clone(),
         );
+        if let Some(control) = control {
+            checkpoint = checkpoint.with_control(control);
+        }
         checkpoint.model.encoding = self.encoding.cloned();
         descent_io::save_checkpoint(path, &checkpoint).context("--save")?;
         self.last = Some(trainer.epochs_done());

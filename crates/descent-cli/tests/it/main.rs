@@ -7,6 +7,7 @@ mod compare;
 mod course;
 mod encode;
 mod files;
+mod generalize;
 mod model_file;
 mod reliability;
 mod safety;

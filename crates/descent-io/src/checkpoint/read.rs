@@ -8,15 +8,19 @@ use std::str::FromStr;
 use descent_train::optim::{
     AdamConfig, AdamWConfig, MomentumConfig, OptimizerConfig, RmsPropConfig,
 };
+use descent_train::schedule::PlateauState;
 use descent_train::schedule::ScheduleConfig;
+use descent_train::stopping::EarlyStoppingState;
 use descent_train::{EpochProgress, Init, ResumeState, SavedOptimizer, SavedSlot};
 use safetensors::tensor::Dtype as StDtype;
 
+use super::control::{ControlState, col_major};
 use super::{
-    CHECKPOINT_VERSION, Checkpoint, DataFingerprint, OPT_PREFIX, TrainingSettings, slot_tensor,
+    CHECKPOINT_VERSION, Checkpoint, DataFingerprint, LAST_PREFIX, OPT_PREFIX, TrainingSettings,
+    slot_tensor,
 };
 use crate::error::{IoError, Result};
-use crate::model::{Dtype, decode_model, param_shapes, read_file};
+use crate::model::{Dtype, ModelFile, decode_model, param_name, param_shapes, read_file};
 use crate::npy::shape_str;
 
 /// Reads a checkpoint written by [`save_checkpoint`](crate::save_checkpoint).
@@ -118,21 +122,22 @@ pub(crate) fn decode_checkpoint(path: &Path, bytes: &[u8]) -> Result<Checkpoint>
         .iter()
         .filter_map(|(k, v)| Some((k.strip_prefix("setting.")?.to_owned(), v.clone())))
         .collect();
-    Ok(Checkpoint { model, training, resume, data, settings })
+    let control = read_control(&m, &st, &model)?;
+    Ok(Checkpoint { model, training, resume, data, settings, control })
 }
 
 /// The metadata with the file's path, for messages.
-struct Meta<'a> {
-    path: &'a Path,
-    meta: &'a HashMap<String, String>,
+pub(super) struct Meta<'a> {
+    pub(super) path: &'a Path,
+    pub(super) meta: &'a HashMap<String, String>,
 }
 
 impl Meta<'_> {
-    fn bad(&self, reason: String) -> IoError {
+    pub(super) fn bad(&self, reason: String) -> IoError {
         IoError::Model { path: self.path.to_path_buf(), reason }
     }
 
-    fn get(&self, key: &str) -> Result<&str> {
+    pub(super) fn get(&self, key: &str) -> Result<&str> {
         self.meta
             .get(key)
             .map(String::as_str)
@@ -140,7 +145,7 @@ impl Meta<'_> {
     }
 
     /// An entry parsed as a number (or `true`/`false`).
-    fn num<T: FromStr>(&self, key: &str) -> Result<T> {
+    pub(super) fn num<T: FromStr>(&self, key: &str) -> Result<T> {
         let text = self.get(key)?;
         text.parse().map_err(|_| {
             self.bad(format!(
@@ -246,44 +251,7 @@ fn read_slots(
     for (param, &(rows, cols)) in shapes.iter().enumerate() {
         for &name in &names {
             let tensor = slot_tensor(name, param);
-            let view = st
-                .tensor(&tensor)
-                .map_err(|_| tensor_err(&tensor, "missing from the checkpoint".into()))?;
-            let want = match dtype {
-                Dtype::F32 => StDtype::F32,
-                Dtype::F64 => StDtype::F64,
-            };
-            if view.dtype() != want {
-                return Err(tensor_err(
-                    &tensor,
-                    format!("dtype {:?}, expected the parameters' {want:?}", view.dtype()),
-                ));
-            }
-            if view.shape() != [rows, cols] && !(cols == 1 && view.shape() == [rows]) {
-                return Err(tensor_err(
-                    &tensor,
-                    format!("shape {}, expected ({rows}, {cols})", shape_str(view.shape())),
-                ));
-            }
-            let data = view.data();
-            let row_major: Vec<f64> = match dtype {
-                Dtype::F32 => data
-                    .as_chunks::<4>()
-                    .0
-                    .iter()
-                    .map(|c| f64::from(f32::from_le_bytes(*c)))
-                    .collect(),
-                Dtype::F64 => {
-                    data.as_chunks::<8>().0.iter().map(|c| f64::from_le_bytes(*c)).collect()
-                }
-            };
-            if let Some(i) = row_major.iter().position(|x| !x.is_finite()) {
-                return Err(IoError::NotFinite {
-                    path: m.path.to_path_buf(),
-                    what: format!("tensor `{tensor}`, element ({}, {})", i / cols, i % cols),
-                    value: row_major[i],
-                });
-            }
+            let row_major = read_tensor(m, st, &tensor, (rows, cols), dtype)?;
             let col_major =
                 (0..rows * cols).map(|k| row_major[(k % rows) * cols + k / rows]).collect();
             slots.push(SavedSlot {
@@ -306,4 +274,131 @@ fn read_slots(
         ));
     }
     Ok(slots)
+}
+
+/// The tensor `tensor` of shape `(rows, cols)` (or `(rows,)` when `cols` is 1) and the
+/// parameters' `dtype`, row-major, every value finite.
+pub(super) fn read_tensor(
+    m: &Meta<'_>,
+    st: &safetensors::SafeTensors<'_>,
+    tensor: &str,
+    (rows, cols): (usize, usize),
+    dtype: Dtype,
+) -> Result<Vec<f64>> {
+    let tensor_err = |reason: String| IoError::Tensor {
+        path: m.path.to_path_buf(),
+        tensor: tensor.to_owned(),
+        reason,
+    };
+    let view = st.tensor(tensor).map_err(|_| tensor_err("missing from the checkpoint".into()))?;
+    let want = match dtype {
+        Dtype::F32 => StDtype::F32,
+        Dtype::F64 => StDtype::F64,
+    };
+    if view.dtype() != want {
+        return Err(tensor_err(format!(
+            "dtype {:?}, expected the parameters' {want:?}",
+            view.dtype()
+        )));
+    }
+    if view.shape() != [rows, cols] && !(cols == 1 && view.shape() == [rows]) {
+        return Err(tensor_err(format!(
+            "shape {}, expected ({rows}, {cols})",
+            shape_str(view.shape())
+        )));
+    }
+    let data = view.data();
+    let row_major: Vec<f64> = match dtype {
+        Dtype::F32 => {
+            data.as_chunks::<4>().0.iter().map(|c| f64::from(f32::from_le_bytes(*c))).collect()
+        }
+        Dtype::F64 => data.as_chunks::<8>().0.iter().map(|c| f64::from_le_bytes(*c)).collect(),
+    };
+    if let Some(i) = row_major.iter().position(|x| !x.is_finite()) {
+        return Err(IoError::NotFinite {
+            path: m.path.to_path_buf(),
+            what: format!("tensor `{tensor}`, element ({}, {})", i / cols, i % cols),
+            value: row_major[i],
+        });
+    }
+    Ok(row_major)
+}
+
+/// The control state of a checkpoint being read: the `early_stopping.*` and `plateau.*`
+/// entries (each group all or nothing) and the `last.*` tensors, which must be present exactly
+/// when early stopping has a best epoch.
+fn read_control(
+    m: &Meta<'_>,
+    st: &safetensors::SafeTensors<'_>,
+    model: &ModelFile,
+) -> Result<ControlState> {
+    let has = |key: &str| m.meta.contains_key(key);
+    let early_stopping = if has("early_stopping.bad_epochs") || has("early_stopping.best") {
+        let best_epoch = match has("early_stopping.best_epoch") {
+            true => Some(m.num::<usize>("early_stopping.best_epoch")?),
+            false => None,
+        };
+        let best_params = match best_epoch {
+            Some(_) => col_major(&model.layers, &model.params),
+            None => Vec::new(),
+        };
+        let best: f64 = m.num("early_stopping.best")?;
+        if best.is_nan() {
+            return Err(m.bad("metadata `early_stopping.best` is NaN".into()));
+        }
+        Some(EarlyStoppingState {
+            best,
+            best_epoch,
+            bad_epochs: m.num("early_stopping.bad_epochs")?,
+            best_params,
+        })
+    } else {
+        None
+    };
+    let plateau = if has("plateau.lr") || has("plateau.best") {
+        let state = PlateauState {
+            best: m.num("plateau.best")?,
+            num_bad_epochs: m.num("plateau.num_bad_epochs")?,
+            cooldown_counter: m.num("plateau.cooldown_counter")?,
+            lr: m.num("plateau.lr")?,
+        };
+        if state.best.is_nan() || !(state.lr >= 0.0 && state.lr.is_finite()) {
+            return Err(m.bad(format!(
+                "the plateau state has best {} and lr {}; expected a number and a finite \
+                 non-negative rate",
+                state.best, state.lr
+            )));
+        }
+        Some(state)
+    } else {
+        None
+    };
+    let with_best = early_stopping.as_ref().is_some_and(|e| e.best_epoch.is_some());
+    let shapes = param_shapes(&model.layers);
+    let names: Vec<String> =
+        (0..shapes.len()).map(|k| format!("{LAST_PREFIX}{}", param_name(k))).collect();
+    if let Some(extra) = st
+        .names()
+        .into_iter()
+        .find(|n| n.starts_with(LAST_PREFIX) && (!with_best || !names.iter().any(|e| e == *n)))
+    {
+        return Err(IoError::Tensor {
+            path: m.path.to_path_buf(),
+            tensor: extra.to_owned(),
+            reason: "unexpected: the last epoch's parameters are stored only beside early \
+                     stopping's best epoch, as last.W1, last.b1, …"
+                .into(),
+        });
+    }
+    let last_params = match with_best {
+        false => None,
+        true => Some(
+            names
+                .iter()
+                .zip(&shapes)
+                .map(|(name, &shape)| read_tensor(m, st, name, shape, model.dtype))
+                .collect::<Result<Vec<_>>>()?,
+        ),
+    };
+    Ok(ControlState { early_stopping, plateau, last_params })
 }

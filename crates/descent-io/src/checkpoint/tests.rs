@@ -206,3 +206,42 @@ fn the_model_s_table_encoding_travels_in_the_checkpoint() {
     assert_eq!(load_checkpoint(out.path()).unwrap(), checkpoint);
     assert!(load_model(out.path()).unwrap().encoding.is_some());
 }
+
+#[test]
+fn early_stopping_and_plateau_state_round_trip_with_the_best_epoch_as_the_model() {
+    use descent_train::EpochControl;
+    use descent_train::schedule::{Plateau, PlateauConfig};
+    use descent_train::stopping::{EarlyStopping, EarlyStoppingConfig, Metric};
+
+    let plain = trained(OptimizerConfig::default(), Dtype::F64, 2);
+    let best: Mlp<f64, Ndarray> = plain.model.to_mlp().unwrap();
+    let mut early = EarlyStopping::new(EarlyStoppingConfig::default()).unwrap();
+    early.update(1, 0.5, &best);
+    let mut plateau = Plateau::new(PlateauConfig::default(), 0.01).unwrap();
+    plateau.step(0.5);
+    let control = EpochControl::new(Metric::Cost, Some(early), Some(plateau), false).unwrap();
+    // The network trained on after the best epoch: other parameters than the model's.
+    let later = trained(OptimizerConfig::default(), Dtype::F64, 3);
+    let mut checkpoint = later.clone().with_control(&control);
+    checkpoint.model.params.clone_from(&plain.model.params);
+    assert_eq!(checkpoint.control.last_params.as_ref(), Some(&later.model.params));
+    let file = TempFile::new("safetensors");
+    save_checkpoint(file.path(), &checkpoint).unwrap();
+    let read = load_checkpoint(file.path()).unwrap();
+    assert_eq!(read, checkpoint);
+    assert_eq!(load_model(file.path()).unwrap().params, plain.model.params, "eval sees the best");
+    let resumed: Mlp<f64, Ndarray> = read.resume_mlp().unwrap();
+    let last: Mlp<f64, Ndarray> = later.model.to_mlp().unwrap();
+    assert_eq!(resumed.params(), last.params(), "training resumes from the last epoch");
+    let header = std::fs::read(file.path()).unwrap();
+    assert!(header.windows(16).any(|w| w == b"\"checkpoint\":\"2\""));
+    // Without control state the file is version 1, as before.
+    save_checkpoint(file.path(), &later).unwrap();
+    let header = std::fs::read(file.path()).unwrap();
+    assert!(header.windows(16).any(|w| w == b"\"checkpoint\":\"1\""));
+    // Best parameters that are not the model's are refused before anything is written.
+    let mut wrong = checkpoint.clone();
+    wrong.model.params[0][0] += 1.0;
+    let err = save_checkpoint(file.path(), &wrong).unwrap_err().to_string();
+    assert!(err.contains("best parameters"), "{err}");
+}

@@ -4,13 +4,14 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use super::control::col_major;
 use super::{
-    CHECKPOINT_VERSION, Checkpoint, DataFingerprint, optimizer_entries, schedule_entries,
-    slot_tensor,
+    CHECKPOINT_VERSION, Checkpoint, DataFingerprint, LAST_PREFIX, optimizer_entries,
+    schedule_entries, slot_tensor,
 };
 use crate::atomic::write_atomic;
 use crate::error::{IoError, Result};
-use crate::model::{Dtype, RawTensor, encode_with, le_bytes, param_shapes};
+use crate::model::{Dtype, RawTensor, encode_with, le_bytes, param_name, param_shapes};
 
 /// Writes a checkpoint atomically ([`write_atomic`]): a reader, or a crash at any moment,
 /// sees either the old file or the whole new one.
@@ -90,6 +91,7 @@ pub(crate) fn encode_checkpoint(path: &Path, c: &Checkpoint) -> Result<Vec<u8>> 
             le_bytes(c.model.dtype, &row_major),
         ));
     }
+    tensors.extend(control_tensors(path, c)?);
     let progress = &c.resume.progress;
     if !progress.cost_sum.is_finite() {
         return Err(IoError::NotFinite {
@@ -101,7 +103,11 @@ pub(crate) fn encode_checkpoint(path: &Path, c: &Checkpoint) -> Result<Vec<u8>> 
     let t = &c.training;
     let f = |x: f64| format!("{x:?}");
     let mut meta: HashMap<String, String> = HashMap::from([
-        ("checkpoint".into(), CHECKPOINT_VERSION.to_string()),
+        // Version 2 only for what version 1 could not hold: older files stay byte-identical.
+        (
+            "checkpoint".into(),
+            if c.control.is_empty() { 1 } else { CHECKPOINT_VERSION }.to_string(),
+        ),
         ("optimizer".into(), saved.name.clone()),
         ("optimizer.step".into(), saved.step.to_string()),
         ("optimizer.slots".into(), slot_names.join(",")),
@@ -131,6 +137,7 @@ pub(crate) fn encode_checkpoint(path: &Path, c: &Checkpoint) -> Result<Vec<u8>> 
     meta.insert("data.features".into(), n_features.to_string());
     meta.insert("data.targets".into(), n_targets.to_string());
     meta.insert("data.xxh3".into(), format!("{xxh3:016x}"));
+    meta.extend(c.control.entries());
     for (key, value) in &c.settings {
         if key.is_empty()
             || !key.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-')
@@ -142,6 +149,49 @@ pub(crate) fn encode_checkpoint(path: &Path, c: &Checkpoint) -> Result<Vec<u8>> 
         meta.insert(format!("setting.{key}"), value.clone());
     }
     encode_with(path, &c.model, tensors, meta)
+}
+
+/// The tensors `last.W1`, … of the control state, checked against the early-stopping state
+/// and the model: present exactly when early stopping holds a best epoch, whose parameters are
+/// the model's.
+fn control_tensors(path: &Path, c: &Checkpoint) -> Result<Vec<RawTensor>> {
+    let bad = |reason: &str| IoError::Model { path: path.to_path_buf(), reason: reason.into() };
+    let state = &c.control;
+    let best = state.early_stopping.as_ref().filter(|e| e.best_epoch.is_some());
+    let (Some(early), Some(last)) = (best, &state.last_params) else {
+        if best.is_some() || state.last_params.is_some() {
+            return Err(bad("the last epoch's parameters are stored exactly when early stopping \
+                 holds a best epoch"));
+        }
+        return Ok(Vec::new());
+    };
+    if early.best_params != col_major(&c.model.layers, &c.model.params) {
+        return Err(bad("early stopping's best parameters are not the model's"));
+    }
+    let shapes = param_shapes(&c.model.layers);
+    if last.len() != shapes.len() {
+        return Err(bad("the last epoch's parameters do not fit the network"));
+    }
+    let mut tensors = Vec::with_capacity(shapes.len());
+    for (k, (values, &(rows, cols))) in last.iter().zip(&shapes).enumerate() {
+        let name = format!("{LAST_PREFIX}{}", param_name(k));
+        if values.len() != rows * cols {
+            return Err(bad(&format!(
+                "`{name}` has {} values, expected {}",
+                values.len(),
+                rows * cols
+            )));
+        }
+        if let Some(i) = values.iter().position(|x| !x.is_finite()) {
+            return Err(IoError::NotFinite {
+                path: path.to_path_buf(),
+                what: format!("tensor `{name}`, element {i}"),
+                value: values[i],
+            });
+        }
+        tensors.push((name, vec![rows, cols], le_bytes(c.model.dtype, values)));
+    }
+    Ok(tensors)
 }
 
 /// The name of an initialization in the metadata.

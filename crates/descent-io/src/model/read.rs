@@ -6,7 +6,7 @@ use super::{
     Dtype, File, IoError, ModelFile, Path, Read, Result, SafeTensors, StDtype, check_model,
     param_name, widths_str,
 };
-use crate::checkpoint::OPT_PREFIX;
+use crate::checkpoint::{LAST_PREFIX, OPT_PREFIX};
 use crate::model::{MODEL_FORMAT, MODEL_VERSION, Parameters};
 use crate::npy::shape_str;
 use crate::table::TableEncoding;
@@ -246,9 +246,13 @@ fn read_params(path: &Path, st: &SafeTensors<'_>, layers: Option<&[usize]>) -> R
         tensor: tensor.to_owned(),
         reason,
     };
-    // A checkpoint's optimizer buffers `opt.*` are not parameters (see `crate::checkpoint`).
-    let mut names: Vec<&str> =
-        st.names().into_iter().filter(|n| !n.starts_with(OPT_PREFIX)).collect();
+    // A checkpoint's optimizer buffers `opt.*` and last epoch's parameters `last.*` are not
+    // the model's parameters (see `crate::checkpoint`).
+    let mut names: Vec<&str> = st
+        .names()
+        .into_iter()
+        .filter(|n| !n.starts_with(OPT_PREFIX) && !n.starts_with(LAST_PREFIX))
+        .collect();
     names.sort_unstable();
     // The layer count: from the metadata, else the highest index of a `W` or `b` tensor.
     let n_layers = match layers {
