@@ -5,6 +5,7 @@ mod bad_input;
 mod common;
 mod compare;
 mod course;
+mod evaluation;
 mod files;
 mod model_file;
 mod reliability;
