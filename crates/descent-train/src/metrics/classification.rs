@@ -52,6 +52,11 @@ impl<T: Scalar> ClassificationAccumulator<T> {
         }
     }
 
+    /// Reserves ROC-AUC's scores for `n_examples` examples ([`ScoreBuckets::reserve`]).
+    pub fn reserve(&mut self, n_examples: usize) {
+        self.scores.reserve(n_examples);
+    }
+
     /// Adds one example of true class `truth`. `probabilities` holds one per class or, for two
     /// classes, only the positive class's (a sigmoid). The predicted class is the network's:
     /// `p > 0.5` for one probability, else the first largest.
@@ -67,8 +72,9 @@ impl<T: Scalar> ClassificationAccumulator<T> {
         self.scores.add(truth, probabilities);
     }
 
-    /// The metrics of the examples added.
-    pub fn finish(&self) -> ClassificationMetrics {
+    /// The metrics of the examples added (ROC-AUC sorts the kept scores in place).
+    pub fn finish(mut self) -> ClassificationMetrics {
+        let roc_auc = self.scores.roc_auc();
         let c = &self.confusion;
         ClassificationMetrics {
             per_class: c.per_class(),
@@ -78,7 +84,7 @@ impl<T: Scalar> ClassificationAccumulator<T> {
             accuracy: c.accuracy(),
             balanced_accuracy: c.balanced_accuracy(),
             log_loss: self.log_loss.value(),
-            roc_auc: self.scores.roc_auc(),
+            roc_auc,
             confusion: c.clone(),
         }
     }

@@ -49,6 +49,9 @@ pub fn evaluate_metrics<T: Scalar, B: Backend<T>>(
             Accumulator::Classification(ClassificationAccumulator::new(n_out, T::EPSILON.to_f64()))
         }
     };
+    if let Accumulator::Classification(a) = &mut acc {
+        a.reserve(data.n_examples());
+    }
     let (mut cost, mut correct) = (0.0_f64, 0_usize);
     let (mut target, mut prediction) = (vec![0.0; n_out], vec![0.0; n_out]);
     for_each_chunk(mlp, data, |ws, y| {

@@ -24,6 +24,15 @@ impl<T: Scalar> ScoreBuckets<T> {
         Self { width, buckets: vec![Vec::new(); n_classes] }
     }
 
+    /// Reserves room for `n_examples` scores in each class of two: address space only, so
+    /// the memory in use still grows with the examples kept (one `T` each), without the
+    /// copies of a growing vector. More classes grow as they fill.
+    pub fn reserve(&mut self, n_examples: usize) {
+        if self.width == 1 {
+            self.buckets.iter_mut().for_each(|b| b.reserve_exact(n_examples));
+        }
+    }
+
     /// Keeps the scores of one example of true class `truth`: for two classes the positive
     /// class's score (`scores` of length 1, or the last of two), else one per class.
     ///
@@ -39,22 +48,23 @@ impl<T: Scalar> ScoreBuckets<T> {
     /// unweighted mean of each class's one-vs-rest area (`multi_class="ovr"`,
     /// `average="macro"`). `None` when a class is absent from the data (scikit-learn raises)
     /// or a score is NaN.
-    pub fn roc_auc(&self) -> Option<f64> {
+    pub fn roc_auc(&mut self) -> Option<f64> {
         if self.buckets.iter().any(Vec::is_empty) {
             return None;
         }
         if self.width == 1 {
-            return binary_roc_auc(&self.buckets[1], &self.buckets[0]);
+            let (negative, positive) = self.buckets.split_at_mut(1);
+            return binary_roc_auc(&mut positive[0], &mut negative[0]);
         }
         let mut total = 0.0;
         for k in 0..self.width {
             let column = |b: &Vec<T>| b.iter().skip(k).step_by(self.width).copied().collect();
-            let positive: Vec<T> = column(&self.buckets[k]);
-            let negative: Vec<T> = (0..self.width)
+            let mut positive: Vec<T> = column(&self.buckets[k]);
+            let mut negative: Vec<T> = (0..self.width)
                 .filter(|&c| c != k)
                 .flat_map(|c| column(&self.buckets[c]))
                 .collect();
-            total += binary_roc_auc(&positive, &negative)?;
+            total += binary_roc_auc(&mut positive, &mut negative)?;
         }
         Some(total / self.width as f64)
     }
@@ -64,21 +74,20 @@ impl<T: Scalar> ScoreBuckets<T> {
 /// `negative`: the thresholds are the distinct scores, from the highest down; between two
 /// thresholds the curve is a straight line (a trapezoid), so a tie between a positive and a
 /// negative example counts ½. The area is summed exactly in integers (twice the trapezoids'
-/// areas in units of one positive by one negative) and divided once. `None` when either set
-/// is empty or a score is NaN.
-pub fn binary_roc_auc<T: Scalar>(positive: &[T], negative: &[T]) -> Option<f64> {
+/// areas in units of one positive by one negative) and divided once. Sorts both slices in
+/// place (no copy: the scores of a large data set are the one thing `eval` keeps per example).
+/// `None` when either set is empty or a score is NaN.
+pub fn binary_roc_auc<T: Scalar>(positive: &mut [T], negative: &mut [T]) -> Option<f64> {
     if positive.is_empty() || negative.is_empty() {
         return None;
     }
-    let sorted = |s: &[T]| -> Option<Vec<f64>> {
-        let mut v: Vec<f64> = s.iter().map(|x| x.to_f64()).collect();
-        if v.iter().any(|x| x.is_nan()) {
+    for s in [&mut *positive, &mut *negative] {
+        if s.iter().any(|x| x.partial_cmp(x).is_none()) {
             return None;
         }
-        v.sort_unstable_by(|a, b| b.total_cmp(a));
-        Some(v)
-    };
-    let (pos, neg) = (sorted(positive)?, sorted(negative)?);
+        s.sort_unstable_by(|a, b| b.partial_cmp(a).unwrap_or(std::cmp::Ordering::Equal));
+    }
+    let (pos, neg) = (&*positive, &*negative);
     let (mut i, mut j) = (0_usize, 0_usize);
     let mut twice_area: u128 = 0;
     while i < pos.len() || j < neg.len() {
@@ -109,11 +118,11 @@ mod tests {
     #[test]
     fn ties_count_half_and_a_missing_class_gives_none() {
         // Perfect separation, a full tie, and one tied pair out of four.
-        assert_eq!(binary_roc_auc(&[0.9, 0.8], &[0.1, 0.2]), Some(1.0));
-        assert_eq!(binary_roc_auc(&[0.5, 0.5], &[0.5]), Some(0.5));
-        assert_eq!(binary_roc_auc(&[0.9, 0.5], &[0.5, 0.1]), Some(7.0 / 8.0));
-        assert_eq!(binary_roc_auc::<f64>(&[0.9], &[]), None);
-        assert_eq!(binary_roc_auc(&[f64::NAN], &[0.1]), None);
+        assert_eq!(binary_roc_auc(&mut [0.9, 0.8], &mut [0.1, 0.2]), Some(1.0));
+        assert_eq!(binary_roc_auc(&mut [0.5, 0.5], &mut [0.5]), Some(0.5));
+        assert_eq!(binary_roc_auc(&mut [0.9, 0.5], &mut [0.5, 0.1]), Some(7.0 / 8.0));
+        assert_eq!(binary_roc_auc::<f64>(&mut [0.9], &mut []), None);
+        assert_eq!(binary_roc_auc(&mut [f64::NAN], &mut [0.1]), None);
         let mut b = ScoreBuckets::<f32>::new(3);
         b.add(0, &[0.8, 0.1, 0.1]);
         b.add(1, &[0.1, 0.8, 0.1]);
