@@ -89,7 +89,7 @@ type ChunkBuffers<T, B> = (<B as Backend<T>>::Matrix, <B as Backend<T>>::Matrix,
 
 /// Runs the forward pass over `data` in chunks of [`EVAL_CHUNK`] examples and hands each
 /// chunk's caches and encoded targets to `f`, which may stop the pass early.
-fn for_each_chunk<T: Scalar, B: Backend<T>>(
+pub(crate) fn for_each_chunk<T: Scalar, B: Backend<T>>(
     mlp: &Mlp<T, B>,
     data: &(impl DataSource<T> + ?Sized),
     mut f: impl FnMut(&Workspace<T, B>, &B::Matrix) -> Result<ControlFlow<()>>,

@@ -19,7 +19,9 @@
 //! - [`datasets`]: moons, circles and spirals, generated from a seed;
 //! - [`ResumeState`]: what an exact resume needs besides the parameters
 //!   ([`Trainer::resume_state`], [`Trainer::restore`]); [`memory`]: a run's buffer sizes,
-//!   checked against a limit before allocation.
+//!   checked against a limit before allocation;
+//! - [`metrics`]: scikit-learn's classification and regression metrics, streamed over a
+//!   data set ([`metrics::evaluate_metrics`]).
 //!
 //! # Example
 //! The course's experiment on the moons data, on the ndarray backend:
@@ -54,6 +56,7 @@ mod dropout;
 mod evaluate;
 mod feed;
 pub mod memory;
+pub mod metrics;
 mod mlp;
 mod model;
 mod observe;

@@ -28,7 +28,8 @@ pub struct Cli {
 pub enum Command {
     /// Train a network (with no flags: the course's experiment on the built-in moons data).
     Train(TrainArgs),
-    /// Cost and accuracy (MSE for regression) of a saved model on a data set.
+    /// The evaluation report of a saved model on a data set: cost, accuracy, confusion matrix,
+    /// precision/recall/F1, log loss, ROC-AUC (MSE, RMSE, MAE, R² for regression).
     Eval(EvalArgs),
     /// One prediction per example of a data set: class and probability, or value(s).
     Predict(PredictArgs),
@@ -106,7 +107,17 @@ pub struct EvalArgs {
     /// The examples to evaluate on.
     #[command(flatten)]
     pub data: DataArgs,
-    /// Print one JSON object on one line (accuracy, cost, examples, …) instead of text.
+    /// Print one JSON object on one line instead of the readable report.
+    ///
+    /// Always: `model`, `data`, `examples`, `output`, `cost` (the training cost, unweighted,
+    /// without L2) and `accuracy` (null for regression). A classifier adds `classes` (names in
+    /// the model's order), `confusion_matrix` (rows = true class, columns = predicted),
+    /// `precision`, `recall`, `f1`, `support` (per class), `macro` and `weighted` (objects of
+    /// `precision`, `recall`, `f1`), `balanced_accuracy`, `log_loss` and `roc_auc` (two
+    /// classes: of the positive class's probability; more: macro one-vs-rest; null when a
+    /// class is absent from the data). Regression adds `mse`, `rmse`, `mae`, `r2` (uniform
+    /// means over the outputs) and, with several outputs, `mse_outputs`, `rmse_outputs`,
+    /// `mae_outputs`, `r2_outputs`. Every definition is scikit-learn's (`zero_division=0`).
     #[arg(long)]
     pub json: bool,
     /// Dense-math backend (the scalar type is the model file's).
@@ -131,6 +142,10 @@ pub struct PredictArgs {
     /// Write the predictions to this CSV file [default: standard output].
     #[arg(long, value_name = "PATH")]
     pub out: Option<std::path::PathBuf>,
+    /// Also write every class's probability: one column per class, `p_<class name>`, after
+    /// `class,probability` (each row sums to 1).
+    #[arg(long)]
+    pub proba: bool,
     /// Dense-math backend (the scalar type is the model file's).
     #[arg(long, value_enum, default_value_t = BackendArg::Faer)]
     pub backend: BackendArg,

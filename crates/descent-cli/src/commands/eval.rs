@@ -1,15 +1,19 @@
-//! `descent eval`: cost and accuracy (mean squared error for regression) of a saved model on a
-//! data set, as text or as one line of JSON.
+//! `descent eval`: cost, accuracy and the metrics of `descent_train::metrics` (for a
+//! classifier the confusion matrix, precision/recall/F1, log loss, ROC-AUC; for regression
+//! MSE, RMSE, MAE, R²) of a saved model on a data set, as a readable report or one line of
+//! JSON. One pass over the data; on memory-mapped `.npy` files nothing is kept per example
+//! but ROC-AUC's scores (one model-dtype value per example, one per class for softmax).
 
 use anyhow::Context;
-use descent::train::evaluate;
+use descent::train::metrics::evaluate_metrics;
 use descent::{Backend, Scalar};
 use descent_io::ModelFile;
 
 use crate::args::{DtypeArg, EvalArgs};
 use crate::failure::Failure;
+use crate::output::report;
 use crate::plan::mapped::{self, Mapped};
-use crate::plan::model::{check_width, load_model};
+use crate::plan::model::{check_width, class_names, load_model};
 use crate::plan::{Examples, data, table};
 
 /// Runs `descent eval`.
@@ -64,10 +68,13 @@ fn eval<T: Scalar, B: Backend<T>>(
 ) -> Result<(), Failure> {
     let mlp = model.to_mlp::<T, B>().context("--model").map_err(Failure::Input)?;
     let res = match data {
-        Examples::Memory(d) => evaluate(&mlp, &d.cast::<T>()),
-        Examples::Mapped(m) => m.with_source(|s| evaluate(&mlp, s)).map_err(Failure::Input)?,
+        Examples::Memory(d) => evaluate_metrics(&mlp, &d.cast::<T>()),
+        Examples::Mapped(m) => {
+            m.with_source(|s| evaluate_metrics(&mlp, s)).map_err(Failure::Input)?
+        }
     };
-    let res = res.map_err(|e| Failure::Run(e.into()))?;
+    let (res, metrics) = res.map_err(|e| Failure::Run(e.into()))?;
+    let classes = class_names(model);
     let cost_name = if res.accuracy.is_some() { "cost" } else { "mse" };
     if args.json {
         let mut json = serde_json::json!({
@@ -78,19 +85,18 @@ fn eval<T: Scalar, B: Backend<T>>(
             "cost": res.cost,
             "accuracy": res.accuracy,
         });
-        if res.accuracy.is_none() {
-            json["mse"] = serde_json::json!(res.cost);
-        }
+        report::add_json(&mut json, &metrics, &classes);
         println!("{json}");
     } else {
         let accuracy = res.accuracy.map_or(String::new(), |a| format!(", accuracy {a:.4}"));
-        println!(
+        let headline = format!(
             "descent eval: {} on {} ({} examples): {cost_name} {:.6}{accuracy}",
             args.model.display(),
             args.data.data,
             res.n_examples,
             res.cost
         );
+        print!("{}", report::text(&headline, &metrics, &classes));
     }
     Ok(())
 }

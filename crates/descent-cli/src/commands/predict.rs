@@ -1,6 +1,8 @@
 //! `descent predict`: one prediction per example, as CSV on standard output or in `--out`:
-//! `class,probability` for a classifier (the probability of the predicted class), `value` (or
-//! `value1..valueK`) for regression.
+//! `class,probability` for a classifier (the probability of the predicted class; with
+//! `--proba` also `p_<class name>` for every class), `value` (or `value1..valueK`) for
+//! regression. Numbers are written in the model's scalar type as Rust's `Display` writes them:
+//! the shortest text that reads back to the same `f32`/`f64`.
 //!
 //! A `.npy` features file is not loaded: it is memory-mapped (`MmapDataset::open_features`),
 //! standardized on the fly with the model's statistics (`Standardized`) and read one chunk of
@@ -24,7 +26,7 @@ use descent_io::{AtomicFile, MmapDataset, ModelFile};
 use crate::args::{DtypeArg, PredictArgs};
 use crate::failure::Failure;
 use crate::output::boundary::class_of;
-use crate::plan::model::{check_width, load_model};
+use crate::plan::model::{check_width, class_names, load_model};
 use crate::plan::{data, table};
 use crate::run::{check_no_clobber, check_output_folder};
 
@@ -60,9 +62,9 @@ pub fn run(args: &PredictArgs) -> Result<(), Failure> {
                 let source = Standardized::new::<f64>(&mapped, stats)
                     .context("--model: the standardization does not fit the data")
                     .map_err(Failure::Input)?;
-                dispatch!(args.backend, dtype, predictions(&model, &source, w))?
+                dispatch!(args.backend, dtype, predictions(&model, &source, args.proba, w))?
             }
-            None => dispatch!(args.backend, dtype, predictions(&model, &mapped, w))?,
+            None => dispatch!(args.backend, dtype, predictions(&model, &mapped, args.proba, w))?,
         }
     } else {
         let (n_features, mut x) = match &model.encoding {
@@ -85,7 +87,11 @@ pub fn run(args: &PredictArgs) -> Result<(), Failure> {
         let data = Dataset::new(n_features, x, 1, vec![0.0; m])
             .context("--data")
             .map_err(Failure::Input)?;
-        dispatch!(args.backend, DtypeArg::from(model.dtype), predictions(&model, &data, w))?
+        dispatch!(
+            args.backend,
+            DtypeArg::from(model.dtype),
+            predictions(&model, &data, args.proba, w)
+        )?
     }
     out.finish()
 }
@@ -183,16 +189,18 @@ impl<T: Scalar, S: DataSource<f64> + ?Sized> DataSource<T> for Inputs<'_, S> {
     }
 }
 
-/// Writes the predictions as CSV rows to `w`, one chunk of examples at a time.
+/// Writes the predictions as CSV rows to `w`, one chunk of examples at a time; with `proba`,
+/// every class's probability too.
 fn predictions<T: Scalar, B: Backend<T>>(
     model: &ModelFile,
     data: &(impl DataSource<f64> + ?Sized),
+    proba: bool,
     w: &mut csv::Writer<Sink>,
 ) -> Result<(), Failure> {
     let mlp = model.to_mlp::<T, B>().context("--model").map_err(Failure::Input)?;
     let n_out = model.layers[model.layers.len() - 1];
     // A table's classes by name; a model of numeric labels prints the class index.
-    let classes = model.encoding.as_ref().and_then(|e| e.classes());
+    let classes = class_names(model);
     let output = model.output;
     let inputs = Inputs {
         source: data,
@@ -202,28 +210,32 @@ fn predictions<T: Scalar, B: Backend<T>>(
     let header: Vec<String> = match output {
         Output::Linear if n_out == 1 => vec!["value".into()],
         Output::Linear => (1..=n_out).map(|k| format!("value{k}")).collect(),
-        _ => vec!["class".into(), "probability".into()],
+        _ => {
+            let mut header = vec!["class".to_owned(), "probability".to_owned()];
+            if proba {
+                header.extend(classes.iter().map(|name| format!("p_{name}")));
+            }
+            header
+        }
     };
     let mut failed: Option<csv::Error> = None;
     if write_row(w, &header, &mut failed).is_continue() {
-        let mut row = Vec::with_capacity(n_out.max(2));
+        let mut row = Vec::with_capacity(n_out.max(2) + classes.len());
         predict_chunks(&mlp, &inputs, |outputs| {
             for col in outputs.chunks(n_out) {
                 row.clear();
                 if output == Output::Linear {
-                    row.extend(col.iter().map(|v| v.to_f64().to_string()));
+                    row.extend(col.iter().map(ToString::to_string));
                 } else {
                     let class = class_of(output, col);
-                    let p = match output {
-                        Output::Sigmoid if class == 0 => 1.0 - col[0].to_f64(),
-                        Output::Sigmoid => col[0].to_f64(),
-                        _ => col[class].to_f64(),
-                    };
-                    let name = match classes {
-                        Some(names) => names.get(class).cloned().unwrap_or_default(),
-                        None => class.to_string(),
-                    };
-                    row.extend([name, p.to_string()]);
+                    let p = class_probability(output, col, class);
+                    row.extend([classes[class].clone(), p.to_string()]);
+                    if proba {
+                        let n_classes = classes.len();
+                        row.extend(
+                            (0..n_classes).map(|k| class_probability(output, col, k).to_string()),
+                        );
+                    }
                 }
                 write_row(w, &row, &mut failed)?;
             }
@@ -234,6 +246,16 @@ fn predictions<T: Scalar, B: Backend<T>>(
     match failed {
         Some(e) => Err(Failure::Run(anyhow::Error::new(e).context("writing the predictions"))),
         None => Ok(()),
+    }
+}
+
+/// The probability of class `k` in one output column: a sigmoid gives class 1's, so class 0's
+/// is `1 − p`.
+fn class_probability<T: Scalar>(output: Output, col: &[T], k: usize) -> T {
+    match output {
+        Output::Sigmoid if k == 0 => T::ONE - col[0],
+        Output::Sigmoid => col[0],
+        _ => col[k],
     }
 }
 

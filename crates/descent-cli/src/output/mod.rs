@@ -1,9 +1,11 @@
 //! What runs show and write: the summary on stdout, the `--history` CSV, figures (`--plot`;
-//! plotters), decision-boundary grids and the progress bar.
+//! plotters), decision-boundary grids, the progress bar and the
+//! evaluation report of `eval`.
 
 pub mod boundary;
 pub mod figure;
 pub mod history;
 pub mod plot;
 pub mod progress;
+pub mod report;
 pub mod summary;

@@ -18,3 +18,13 @@ pub fn check_width(model: &ModelFile, n_features: usize, data: &str) -> anyhow::
     }
     Ok(())
 }
+
+/// The names of a classifier's classes in the model's order: the table's class names when the
+/// model was trained on a table, else `0`, `1`, …; empty for regression.
+pub fn class_names(model: &ModelFile) -> Vec<String> {
+    let n = model.n_classes().unwrap_or(0);
+    match model.encoding.as_ref().and_then(|e| e.classes()) {
+        Some(names) if names.len() == n => names.to_vec(),
+        _ => (0..n).map(|k| k.to_string()).collect(),
+    }
+}

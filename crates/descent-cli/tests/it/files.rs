@@ -236,13 +236,28 @@ fn regression_with_linear_output_reports_mse_and_values() {
     ]);
     let json = last_json(&ok(&["eval", "--model", &model, "--data", &data, "--json"]));
     assert!(json["accuracy"].is_null(), "{json}");
-    assert_eq!(json["mse"], json["cost"]);
+    // The cost is summed in the model's f32, the MSE in f64 from the same predictions.
+    let (mse, cost) = (json["mse"].as_f64().unwrap(), json["cost"].as_f64().unwrap());
+    assert!((mse - cost).abs() <= 1e-6 * cost, "{json}");
+    let rmse = json["rmse"].as_f64().unwrap();
+    assert!((rmse - mse.sqrt()).abs() < 1e-15, "{json}");
+    assert!(json["mae"].as_f64().unwrap() <= rmse, "{json}");
+    assert!(json.get("r2_outputs").is_none(), "one output: {json}");
     let preds = ok(&["predict", "--model", &model, "--data", &data]);
     let mut lines = preds.lines();
     assert_eq!(lines.next(), Some("value"));
-    let last: f64 = lines.last().unwrap().parse().unwrap();
+    let y_hat: Vec<f64> = lines.map(crate::evaluation::f32_cell).collect();
     // y = 2x + 1 at x = 2.9 is 6.8; gradient descent on a line gets close.
-    assert!((last - 6.8).abs() < 0.3, "{last}");
+    assert!((y_hat[29] - 6.8).abs() < 0.3, "{}", y_hat[29]);
+    // R² recomputed from the printed values and the targets as the f32 model reads them.
+    let y: Vec<f64> =
+        (0..30).map(|j| f64::from((2.0 * (f64::from(j) / 10.0) + 1.0) as f32)).collect();
+    let mean = y.iter().sum::<f64>() / 30.0;
+    let ss_res: f64 = y.iter().zip(&y_hat).map(|(a, b)| (a - b) * (a - b)).sum();
+    let ss_tot: f64 = y.iter().map(|a| (a - mean) * (a - mean)).sum();
+    assert!((1.0 - ss_res / ss_tot - json["r2"].as_f64().unwrap()).abs() < 1e-12, "{json}");
+    let text = ok(&["eval", "--model", &model, "--data", &data]);
+    assert!(text.contains("rmse") && text.contains("mae") && text.contains("r2"), "{text}");
 }
 
 #[test]

@@ -6,6 +6,7 @@ mod common;
 mod compare;
 mod course;
 mod encode;
+mod evaluation;
 mod files;
 mod generalize;
 mod model_file;

@@ -8,6 +8,7 @@ mod dropout;
 mod gradient_check;
 mod hook;
 mod json;
+mod metrics;
 mod no_alloc;
 #[rustfmt::skip]
 mod numpy_fixture;
