@@ -42,6 +42,10 @@ pub enum Command {
     /// Write a built-in data set of any size to `.npy` files (features and labels), in pieces:
     /// data for training from disk.
     Gen(GenArgs),
+    /// K-fold cross-validation: train K models with every `train` flag, each holding out one
+    /// fold (stratified for classification), and report each fold's metrics with their mean
+    /// and standard deviation.
+    Cv(CvArgs),
     /// Encode a table (CSV or Parquet) of any size, row by row, into float32 .npy features and
     /// labels for `train`, with the encoding beside them (<stem>.encoding.json).
     Encode(EncodeArgs),
@@ -154,6 +158,27 @@ pub struct PredictArgs {
     /// (ignore: all of that column's inputs 0).
     #[arg(long, value_enum, default_value_t = UnknownArg::Error)]
     pub unknown: UnknownArg,
+}
+
+/// `descent cv` flags: every `train` flag (but the outputs and the validation set) plus these.
+#[derive(Debug, Args)]
+#[command(allow_negative_numbers = true)]
+pub struct CvArgs {
+    /// The number of folds K (2 ≤ K ≤ the examples): the examples, in the order of a
+    /// permutation drawn from --seed (class by class for classification), are dealt to the
+    /// folds in turn; each fold is held out once, as the validation set (early stopping and
+    /// --decay plateau watch it), while the other K−1 train.
+    #[arg(long, value_name = "K")]
+    pub folds: usize,
+    /// Print one JSON object per line: one per fold (`fold`, `train_examples`, `examples`,
+    /// `epochs`, `seconds`, `cost`, `accuracy` and every field of `eval --json`), then the
+    /// summary (`summary: true`, `folds`, and `mean` and `std` of every numeric field,
+    /// population standard deviation, divided by K).
+    #[arg(long)]
+    pub json: bool,
+    /// The training flags shared with `descent train`.
+    #[command(flatten)]
+    pub train: TrainArgs,
 }
 
 /// `descent compare` flags: every `train` flag (but `--optimizer`) plus these.

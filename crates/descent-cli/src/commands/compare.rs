@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, anyhow};
-use clap::parser::ValueSource;
 use clap::{ArgMatches, ValueEnum};
 use descent::train::optim::OptimizerConfig;
 use descent::train::{Trainer, evaluate};
@@ -17,14 +16,14 @@ use crate::output::boundary::{grid_classes, grid_for};
 use crate::output::plot::{self, Boundary, Curve};
 use crate::output::progress::Progress;
 use crate::plan::TrainPlan;
-use crate::run::{OptimizerFlags, RunSpec, optimizer_config};
+use crate::run::{OptimizerFlags, RunSpec, optimizer_config, refuse_given};
 
 /// The figure's path without `--plot`.
 pub const DEFAULT_PLOT: &str = "descent-compare.png";
 
 /// Runs `descent compare` (`matches` are the subcommand's).
 pub fn run(args: &CompareArgs, matches: &ArgMatches) -> Result<(), Failure> {
-    check_unsupported(matches).map_err(Failure::Input)?;
+    refuse_given(matches, &UNSUPPORTED).map_err(Failure::Input)?;
     let spec = RunSpec::fresh(&args.train).map_err(Failure::Input)?;
     if spec.control.plateau.is_some() {
         return Err(Failure::Input(anyhow!(
@@ -58,16 +57,6 @@ const UNSUPPORTED: [(&str, &str); 11] = [
     ("monitor", "compare has no early stopping or plateau schedule (use descent train)"),
     ("sample_weight", "not supported by compare (use descent train)"),
 ];
-
-/// Refuses the `train` flags that `compare` accepts on its command line but cannot honour.
-fn check_unsupported(matches: &ArgMatches) -> anyhow::Result<()> {
-    for (id, why) in UNSUPPORTED {
-        if matches.value_source(id) == Some(ValueSource::CommandLine) {
-            return Err(anyhow!("--{}: {why}", id.replace('_', "-")));
-        }
-    }
-    Ok(())
-}
 
 fn parse_optimizers(args: &CompareArgs) -> anyhow::Result<Vec<OptimizerConfig>> {
     let text = &args.optimizers;

@@ -3,6 +3,7 @@
 
 pub mod compare;
 pub mod course;
+pub mod cv;
 pub mod encode;
 pub mod eval;
 pub mod generate;

@@ -1,9 +1,10 @@
 //! What runs show and write: the summary on stdout, the `--history` CSV, figures (`--plot`;
-//! plotters), decision-boundary grids, the progress bar and the
-//! evaluation report of `eval`.
+//! plotters), decision-boundary grids, the progress bar, the evaluation report of `eval` and
+//! the fold report of `cv`.
 
 pub mod boundary;
 pub mod figure;
+pub mod folds;
 pub mod history;
 pub mod plot;
 pub mod progress;

@@ -7,6 +7,7 @@ use anyhow::{Context, anyhow};
 use descent::train::{DataSource, Dataset, FeatureStats, Output, datasets};
 
 use crate::args::DataArgs;
+use crate::run::Holdout;
 
 /// The built-in data sets `--data` accepts by name.
 pub const BUILT_IN: [&str; 3] = ["moons", "circles", "spirals"];
@@ -195,13 +196,13 @@ pub fn check_labels(
 /// the labels are classes): returns (training, validation).
 pub fn split(
     data: &Dataset<f64>,
-    fraction: f64,
+    holdout: Holdout,
     seed: u64,
     output: Output,
 ) -> anyhow::Result<(Dataset<f64>, Dataset<f64>)> {
     let classes: Option<Vec<usize>> = (output != Output::Linear && data.n_targets() == 1)
         .then(|| data.targets().iter().map(|&t| t.max(0.0) as usize).collect());
-    let (train, val) = super::split::rows(data.n_examples(), fraction, seed, classes.as_deref())?;
+    let (train, val) = super::split::rows(data.n_examples(), holdout, seed, classes.as_deref())?;
     Ok((subset(data, &train)?, subset(data, &val)?))
 }
 
@@ -251,14 +252,14 @@ mod tests {
     fn split_keeps_every_example_once_in_file_order() {
         let x: Vec<f64> = (0..10).map(f64::from).collect();
         let d = data(x, 1, vec![0.; 10]);
-        let (train, val) = split(&d, 0.3, 1, Output::Linear).unwrap();
+        let (train, val) = split(&d, Holdout::Fraction(0.3), 1, Output::Linear).unwrap();
         assert_eq!((train.n_examples(), val.n_examples()), (7, 3));
         let mut all: Vec<f64> = train.features().iter().chain(val.features()).copied().collect();
         assert!(train.features().is_sorted() && val.features().is_sorted());
         all.sort_by(f64::total_cmp);
         assert_eq!(all, (0..10).map(f64::from).collect::<Vec<_>>());
-        assert!(split(&d, 0.01, 1, Output::Linear).is_err());
-        assert!(split(&d, 1.0, 1, Output::Linear).is_err());
+        assert!(split(&d, Holdout::Fraction(0.01), 1, Output::Linear).is_err());
+        assert!(split(&d, Holdout::Fraction(1.0), 1, Output::Linear).is_err());
     }
 
     #[test]

@@ -150,8 +150,8 @@ impl TrainPlan {
         check_dropout(&spec.regularization.keep_prob, mlp.layers.len() - 2)?;
         let (train_data, validation) = match (pre_split, spec.validation, all) {
             (Some(validation), _, all) => (all, validation),
-            (None, Some(f), Examples::Memory(d)) => {
-                let (t, v) = data::split(&d, f, spec.train.seed, output)?;
+            (None, Some(holdout), Examples::Memory(d)) => {
+                let (t, v) = data::split(&d, holdout, spec.train.seed, output)?;
                 (Examples::Memory(t), Some(v))
             }
             (None, Some(_), Examples::Mapped(_)) => {
@@ -253,6 +253,20 @@ impl TrainPlan {
         RegularizationConfig {
             class_weights: self.class_weights.clone(),
             ..spec.regularization.clone()
+        }
+    }
+
+    /// The names of a classifier's classes in the network's order: the table's class names,
+    /// else `0`, `1`, …; empty for regression.
+    pub fn class_names(&self) -> Vec<String> {
+        let n = match self.mlp.output {
+            Output::Linear => 0,
+            Output::Sigmoid => 2,
+            Output::Softmax => *self.mlp.layers.last().unwrap_or(&0),
+        };
+        match self.encoding.as_ref().and_then(TableEncoding::classes) {
+            Some(names) if names.len() == n => names.to_vec(),
+            _ => (0..n).map(|k| k.to_string()).collect(),
         }
     }
 

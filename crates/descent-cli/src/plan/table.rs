@@ -11,7 +11,7 @@ use anyhow::{Context, anyhow};
 use descent::train::{Dataset, FeatureStats, Output};
 use descent_io::{Cell, ColumnOptions, Impute, RawTable, TableEncoding, Unknown};
 
-use super::split;
+use super::split::{self, Holdout};
 use crate::args::{ColumnArgs, ImputeArg};
 
 /// A table read for training: the encoded training and validation rows, and the encoding.
@@ -56,7 +56,7 @@ pub fn options(
 pub fn load(
     path: &Path,
     options: &ColumnOptions,
-    validation: Option<f64>,
+    validation: Option<Holdout>,
     seed: u64,
     sample_weight: Option<&str>,
 ) -> anyhow::Result<Encoded> {
@@ -68,9 +68,9 @@ pub fn load(
     let m = table.n_rows();
     let (train_rows, val_rows) = match validation {
         None => ((0..m).collect(), Vec::new()),
-        Some(f) => {
+        Some(holdout) => {
             let keys = (!options.regression).then(|| label_keys(&table, options)).transpose()?;
-            split::rows(m, f, seed, keys.as_deref())?
+            split::rows(m, holdout, seed, keys.as_deref())?
         }
     };
     let encoding = TableEncoding::fit(&table, &train_rows, options).context("--data")?;

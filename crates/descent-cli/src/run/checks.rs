@@ -4,6 +4,8 @@
 use std::path::Path;
 
 use anyhow::anyhow;
+use clap::ArgMatches;
+use clap::parser::ValueSource;
 use descent::train::{Activation, Output};
 use descent_io::ModelFile;
 
@@ -167,6 +169,18 @@ pub fn same_network(
              network",
             model.output.name()
         ));
+    }
+    Ok(())
+}
+
+/// Refuses the flags of `refused` (clap ids, each with the reason) that are given on the
+/// command line: the `train` flags a subcommand accepts through its shared flags but cannot
+/// honour.
+pub fn refuse_given(matches: &ArgMatches, refused: &[(&str, &str)]) -> anyhow::Result<()> {
+    for (id, why) in refused {
+        if matches.value_source(id) == Some(ValueSource::CommandLine) {
+            return Err(anyhow!("--{}: {why}", id.replace('_', "-")));
+        }
     }
     Ok(())
 }

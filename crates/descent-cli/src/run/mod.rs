@@ -5,6 +5,8 @@
 
 mod checks;
 mod control;
+mod holdout;
+mod optimizer;
 mod paths;
 mod stored;
 mod validation;
@@ -14,23 +16,26 @@ use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow};
-use clap::{ArgMatches, ValueEnum};
+use clap::ArgMatches;
 use descent::train::memory::parse_size;
-use descent::train::optim::{
-    AdamConfig, AdamWConfig, MomentumConfig, OptimizerConfig, RmsPropConfig,
-};
+use descent::train::optim::OptimizerConfig;
 use descent::train::schedule::ScheduleConfig;
 use descent::train::{Activation, Init, Output, RegularizationConfig, TrainConfig};
 use descent_io::{Checkpoint, TrainingSettings};
 
-pub use checks::{ClassWeight, check_output_folder, check_plot_extension, parse_layers};
+pub use checks::{
+    ClassWeight, check_output_folder, check_plot_extension, parse_layers, refuse_given,
+};
 pub use control::ControlSpec;
+pub use holdout::Holdout;
+pub use optimizer::{OptimizerFlags, optimizer_config};
 pub use paths::check_no_clobber;
 pub use validation::ValidationFile;
 
-use crate::args::{BackendArg, ColumnArgs, DataArgs, DecayArg, DtypeArg, OptimizerArg, TrainArgs};
+use crate::args::{BackendArg, ColumnArgs, DataArgs, DtypeArg, TrainArgs};
 use checks::{flag_error, parse_class_weight, parse_dropout};
-use stored::Stored;
+use optimizer::{resolve_optimizer, resolve_schedule};
+use stored::{Stored, enum_value};
 use validation::validation_file;
 
 /// Everything a training run is, typed and checked.
@@ -70,8 +75,8 @@ pub struct RunSpec {
     pub threads: NonZeroUsize,
     /// Z-score the inputs.
     pub standardize: bool,
-    /// The fraction held out for validation.
-    pub validation: Option<f64>,
+    /// What is held out for validation: `--validation F`, or a fold of `cv` and `tune`.
+    pub validation: Option<Holdout>,
     /// `--validation-data` (and `--validation-labels`): an explicit validation set.
     pub validation_data: Option<ValidationFile>,
     /// `--sample-weight`: the table column of the examples' weights.
@@ -142,12 +147,30 @@ impl RunSpec {
             }
             None => Stored::fresh(),
         };
-        Self::build(args, &stored, resumed, settings)
+        Self::build(args, &stored, resumed, settings, None)
     }
 
     /// The spec of `descent compare`'s shared training flags: a fresh run, nothing resumed.
     pub fn fresh(args: &TrainArgs) -> anyhow::Result<Self> {
-        Self::build(args, &Stored::fresh(), None, BTreeMap::new())
+        Self::build(args, &Stored::fresh(), None, BTreeMap::new(), None)
+    }
+
+    /// The spec of a cross-validated run (`descent cv`, `descent tune --folds K`): a fresh
+    /// run whose validation set is fold 0 of `folds` ([`Self::with_fold`] picks another), so
+    /// early stopping and the plateau schedule watch the held-out fold as they would a
+    /// `--validation` set.
+    pub fn folded(args: &TrainArgs, folds: usize) -> anyhow::Result<Self> {
+        Self::build(args, &Stored::fresh(), None, BTreeMap::new(), Some(folds))
+    }
+
+    /// This spec holding out fold `fold` of its folds (a spec without folds is returned as
+    /// it is).
+    pub fn with_fold(&self, fold: usize) -> Self {
+        let mut spec = self.clone();
+        if let Some(Holdout::Fold { folds, .. }) = self.validation {
+            spec.validation = Some(Holdout::Fold { folds, fold });
+        }
+        spec
     }
 
     fn build(
@@ -155,6 +178,7 @@ impl RunSpec {
         stored: &Stored,
         resumed: Option<Resumed>,
         settings: BTreeMap<String, String>,
+        folds: Option<usize>,
     ) -> anyhow::Result<Self> {
         let s = stored;
         let training = resumed.as_ref().map(|r| &r.checkpoint.training);
@@ -244,6 +268,17 @@ impl RunSpec {
                 v.data
             ));
         }
+        let validation = match (folds, validation, &validation_data) {
+            (None, f, _) => f.map(Holdout::Fraction),
+            (Some(folds), None, None) => Some(Holdout::Fold { folds, fold: 0 }),
+            (Some(folds), _, _) => {
+                let flag = if validation.is_some() { "--validation" } else { "--validation-data" };
+                return Err(anyhow!(
+                    "{flag} and --folds {folds} exclude each other: each fold is held out in \
+                     turn as the validation set"
+                ));
+            }
+        };
         let has_validation = validation.is_some() || validation_data.is_some();
         let decay = s.value("decay", args.decay, enum_value)?;
         let control = ControlSpec::resolve(&args.control, decay, s, has_validation)?;
@@ -353,11 +388,6 @@ impl RunSpec {
     }
 }
 
-/// A `ValueEnum` from its name on the command line.
-fn enum_value<V: clap::ValueEnum>(text: &str) -> Result<V, String> {
-    V::from_str(text, false)
-}
-
 /// `--data`, `--target`, `--labels`, `--examples`, `--noise`.
 fn resolve_data(data: &DataArgs, s: &Stored) -> anyhow::Result<DataArgs> {
     Ok(DataArgs {
@@ -366,109 +396,5 @@ fn resolve_data(data: &DataArgs, s: &Stored) -> anyhow::Result<DataArgs> {
         labels: s.value("labels", data.labels.clone(), |t| Ok::<_, String>(Some(t.into())))?,
         examples: s.value("examples", data.examples, str::parse)?,
         noise: s.value("noise", data.noise, str::parse)?,
-    })
-}
-
-/// The optimizer flags, all of which a checkpoint holds in its typed settings.
-const OPTIMIZER_FLAGS: [&str; 6] =
-    ["optimizer", "beta", "beta1", "beta2", "epsilon", "weight_decay"];
-
-/// The update rule: the checkpoint's, unless an optimizer flag is given now; then the flags,
-/// each given now or stored.
-fn resolve_optimizer(
-    args: &TrainArgs,
-    s: &Stored,
-    training: Option<&TrainingSettings>,
-) -> anyhow::Result<OptimizerConfig> {
-    if let Some(t) = training
-        && !OPTIMIZER_FLAGS.iter().any(|id| s.given(id))
-    {
-        return Ok(t.optimizer);
-    }
-    let kind = s.value("optimizer", args.optimizer, enum_value)?;
-    let flags = OptimizerFlags {
-        beta: s.value("beta", args.beta, str::parse)?,
-        beta1: s.value("beta1", args.beta1, str::parse)?,
-        beta2: s.value("beta2", args.beta2, str::parse)?,
-        epsilon: s.value("epsilon", args.epsilon, str::parse)?,
-        weight_decay: s.value("weight_decay", args.weight_decay, str::parse)?,
-    };
-    // Every hyper-parameter flag is checked, also those the chosen optimizer does not use:
-    // a bad value is refused rather than ignored.
-    for other in OptimizerArg::value_variants() {
-        optimizer_config(*other, &flags).validate().map_err(|e| flag_error(e, "--optimizer"))?;
-    }
-    Ok(optimizer_config(kind, &flags))
-}
-
-/// The hyper-parameter flags of the optimizers.
-pub struct OptimizerFlags {
-    /// `--beta`.
-    pub beta: f64,
-    /// `--beta1`.
-    pub beta1: f64,
-    /// `--beta2`.
-    pub beta2: f64,
-    /// `--epsilon`.
-    pub epsilon: f64,
-    /// `--weight-decay`.
-    pub weight_decay: f64,
-}
-
-impl From<&TrainArgs> for OptimizerFlags {
-    fn from(args: &TrainArgs) -> Self {
-        Self {
-            beta: args.beta,
-            beta1: args.beta1,
-            beta2: args.beta2,
-            epsilon: args.epsilon,
-            weight_decay: args.weight_decay,
-        }
-    }
-}
-
-/// The optimizer `kind` with the hyper-parameters of `flags`.
-pub fn optimizer_config(kind: OptimizerArg, flags: &OptimizerFlags) -> OptimizerConfig {
-    let OptimizerFlags { beta, beta1, beta2, epsilon, weight_decay } = *flags;
-    match kind {
-        OptimizerArg::Gd => OptimizerConfig::Gd,
-        OptimizerArg::Momentum => {
-            OptimizerConfig::Momentum(MomentumConfig { beta, ..MomentumConfig::default() })
-        }
-        OptimizerArg::Adam => OptimizerConfig::Adam(AdamConfig { beta1, beta2, epsilon }),
-        OptimizerArg::Rmsprop => OptimizerConfig::RmsProp(RmsPropConfig { beta, epsilon }),
-        OptimizerArg::Adamw => {
-            OptimizerConfig::AdamW(AdamWConfig { beta1, beta2, epsilon, weight_decay })
-        }
-    }
-}
-
-/// The decay flags.
-const DECAY_FLAGS: [&str; 3] = ["decay", "decay_rate", "decay_interval"];
-
-/// The schedule: the checkpoint's (a cosine keeps its length), unless a decay flag is given
-/// now; then the flags, each given now or stored (a cosine's length is this run's `--epochs`).
-fn resolve_schedule(
-    args: &TrainArgs,
-    s: &Stored,
-    training: Option<&TrainingSettings>,
-) -> anyhow::Result<ScheduleConfig> {
-    if let Some(t) = training
-        && !DECAY_FLAGS.iter().any(|id| s.given(id))
-    {
-        return Ok(t.schedule);
-    }
-    let rate = s.value("decay_rate", args.decay_rate, str::parse)?;
-    let interval = s.value("decay_interval", args.decay_interval, str::parse)?;
-    Ok(match s.value("decay", args.decay, enum_value)? {
-        DecayArg::None => ScheduleConfig::Constant,
-        DecayArg::InverseTime => ScheduleConfig::InverseTime { rate },
-        DecayArg::Scheduled => ScheduleConfig::Scheduled { rate, interval },
-        DecayArg::Exponential => ScheduleConfig::Exponential { rate, interval },
-        DecayArg::Step => ScheduleConfig::Step { rate, interval },
-        DecayArg::Cosine => ScheduleConfig::Cosine { epochs: args.epochs.max(1), lr_min: 0.0 },
-        // The plateau schedule reacts to the monitored value at epoch boundaries
-        // (`ControlSpec`); the trainer's own schedule stays at lr0.
-        DecayArg::Plateau => ScheduleConfig::Constant,
     })
 }

@@ -120,6 +120,11 @@ impl Stored {
     }
 }
 
+/// A `ValueEnum` from its name on the command line.
+pub(super) fn enum_value<V: clap::ValueEnum>(text: &str) -> Result<V, String> {
+    V::from_str(text, false)
+}
+
 #[cfg(test)]
 mod tests {
     use clap::{Args, FromArgMatches};

@@ -8,6 +8,7 @@ mod boundary;
 pub mod interrupt;
 mod monitor;
 mod saver;
+pub mod scored;
 
 use std::marker::PhantomData;
 use std::path::Path;

@@ -5,6 +5,7 @@ mod bad_input;
 mod common;
 mod compare;
 mod course;
+mod cv;
 mod encode;
 mod evaluation;
 mod files;

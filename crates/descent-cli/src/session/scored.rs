@@ -1,0 +1,52 @@
+//! A run trained on its training rows and scored on the rows it held out: one fold of
+//! `descent cv`, one trial of `descent tune`.
+
+use descent::train::metrics::{Metrics, evaluate_metrics};
+use descent::train::{Dataset, Evaluation};
+use descent::{Backend, Scalar};
+
+use super::{Monitor, Outcome, train};
+use crate::failure::Failure;
+use crate::plan::TrainPlan;
+use crate::run::RunSpec;
+
+/// A trained run and its held-out scores.
+pub struct Scored {
+    /// The training run.
+    pub outcome: Outcome,
+    /// The number of training examples.
+    pub train_examples: usize,
+    /// Cost and accuracy of the trained network on the held-out rows (unweighted, no L2).
+    pub evaluation: Evaluation,
+    /// Every metric on the held-out rows.
+    pub metrics: Metrics,
+}
+
+/// Trains the plan's network on its training rows (in memory) and scores it on its
+/// validation set; the network ends as the session leaves it (early stopping: the best
+/// epoch's), and is written to `--save` when the spec has one.
+pub fn train_and_score(
+    spec: &RunSpec,
+    plan: &TrainPlan,
+    monitor: &mut dyn Monitor,
+) -> Result<Scored, Failure> {
+    dispatch!(spec.backend, spec.dtype, scored(spec, plan, monitor))
+}
+
+fn scored<T: Scalar, B: Backend<T>>(
+    spec: &RunSpec,
+    plan: &TrainPlan,
+    monitor: &mut dyn Monitor,
+) -> Result<Scored, Failure> {
+    let data = plan.data.in_memory("scoring held-out rows").map_err(Failure::Input)?;
+    let held_out = plan.validation.as_ref().ok_or_else(|| {
+        Failure::Input(anyhow::anyhow!(
+            "no held-out rows to score: give --validation F, --validation-data PATH or --folds K"
+        ))
+    })?;
+    let mut mlp = plan.build_mlp::<T, B>(spec).map_err(Failure::Input)?;
+    let outcome = train(spec, plan, &mut mlp, &data.cast::<T>(), monitor)?;
+    let (evaluation, metrics) = evaluate_metrics(&mlp, &Dataset::cast::<T>(held_out))
+        .map_err(|e| Failure::Run(e.into()))?;
+    Ok(Scored { outcome, train_examples: data.n_examples(), evaluation, metrics })
+}
