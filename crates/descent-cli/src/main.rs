@@ -48,6 +48,7 @@ fn main() -> ExitCode {
         args::Command::Gen(a) => commands::generate::run(a),
         args::Command::Encode(a) => commands::encode::run(a),
         args::Command::Cv(a) => commands::cv::run(a, sub("cv")),
+        args::Command::Tune(a) => commands::tune::run(a),
     };
     match res {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,6 +5,7 @@
 mod control;
 mod encode;
 mod train;
+mod tune;
 mod values;
 
 use clap::{Args, Parser, Subcommand};
@@ -12,6 +13,7 @@ use clap::{Args, Parser, Subcommand};
 pub use control::{ControlArgs, MonitorArg};
 pub use encode::EncodeArgs;
 pub use train::{ColumnArgs, DataArgs, TrainArgs};
+pub use tune::{ScoreArg, TuneArgs, TuneFlags};
 pub use values::{BackendArg, DecayArg, DtypeArg, ImputeArg, OptimizerArg, UnknownArg};
 
 /// Train dense neural networks with the classic optimization methods.
@@ -46,6 +48,10 @@ pub enum Command {
     /// fold (stratified for classification), and report each fold's metrics with their mean
     /// and standard deviation.
     Cv(CvArgs),
+    /// Random search over `train` flags (ranges such as `--lr 1e-4..1e-1:log`, choices such as
+    /// `--optimizer 'adam|momentum'`): N trials in parallel, scored on held-out rows, sorted;
+    /// or spread over machines with --list, --trial K --out-dir D and --collect D.
+    Tune(TuneArgs),
     /// Encode a table (CSV or Parquet) of any size, row by row, into float32 .npy features and
     /// labels for `train`, with the encoding beside them (<stem>.encoding.json).
     Encode(EncodeArgs),

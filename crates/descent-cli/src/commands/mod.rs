@@ -9,3 +9,4 @@ pub mod eval;
 pub mod generate;
 pub mod predict;
 pub mod train;
+pub mod tune;

@@ -10,3 +10,5 @@ pub mod plot;
 pub mod progress;
 pub mod report;
 pub mod summary;
+pub mod tune;
+pub mod tune_plot;

@@ -29,7 +29,7 @@ const COLOURS: [RGBColor; 10] = [
     RGBColor(23, 190, 207),
 ];
 
-fn colour(i: usize) -> RGBColor {
+pub fn colour(i: usize) -> RGBColor {
     COLOURS[i % COLOURS.len()]
 }
 
@@ -138,7 +138,7 @@ fn panel_layout(panels: usize) -> (usize, usize) {
     (rows, panels.div_ceil(rows))
 }
 
-fn register_bundled_font() -> anyhow::Result<()> {
+pub fn register_bundled_font() -> anyhow::Result<()> {
     static REGISTER: Once = Once::new();
     let mut res = Ok(());
     REGISTER.call_once(|| {

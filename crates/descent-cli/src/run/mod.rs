@@ -8,6 +8,7 @@ mod control;
 mod holdout;
 mod optimizer;
 mod paths;
+mod search;
 mod stored;
 mod validation;
 
@@ -30,6 +31,7 @@ pub use control::ControlSpec;
 pub use holdout::Holdout;
 pub use optimizer::{OptimizerFlags, optimizer_config};
 pub use paths::check_no_clobber;
+pub use search::{Dimension, Scale, Search, Setting, Space, one_line};
 pub use validation::ValidationFile;
 
 use crate::args::{BackendArg, ColumnArgs, DataArgs, DtypeArg, TrainArgs};

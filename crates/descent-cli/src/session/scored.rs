@@ -1,5 +1,6 @@
 //! A run trained on its training rows and scored on the rows it held out: one fold of
-//! `descent cv`, one trial of `descent tune`.
+//! `descent cv`, one trial of `descent tune`; and a run on every row (`tune --save` after
+//! cross-validation).
 
 use descent::train::metrics::{Metrics, evaluate_metrics};
 use descent::train::{Dataset, Evaluation};
@@ -49,4 +50,25 @@ fn scored<T: Scalar, B: Backend<T>>(
     let (evaluation, metrics) = evaluate_metrics(&mlp, &Dataset::cast::<T>(held_out))
         .map_err(|e| Failure::Run(e.into()))?;
     Ok(Scored { outcome, train_examples: data.n_examples(), evaluation, metrics })
+}
+
+/// Trains the plan's network on all its training rows (in memory), nothing held out, and
+/// writes it to the spec's `--save`: `descent tune --save` with --folds, the best settings
+/// trained again on every row.
+pub fn train_all(
+    spec: &RunSpec,
+    plan: &TrainPlan,
+    monitor: &mut dyn Monitor,
+) -> Result<Outcome, Failure> {
+    dispatch!(spec.backend, spec.dtype, trained(spec, plan, monitor))
+}
+
+fn trained<T: Scalar, B: Backend<T>>(
+    spec: &RunSpec,
+    plan: &TrainPlan,
+    monitor: &mut dyn Monitor,
+) -> Result<Outcome, Failure> {
+    let data = plan.data.in_memory("training").map_err(Failure::Input)?;
+    let mut mlp = plan.build_mlp::<T, B>(spec).map_err(Failure::Input)?;
+    train(spec, plan, &mut mlp, &data.cast::<T>(), monitor)
 }

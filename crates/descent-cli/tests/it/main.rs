@@ -17,6 +17,7 @@ mod sklearn_tables;
 mod stream;
 mod stream_memory;
 mod tables;
+mod tune;
 
 use common::descent;
 
