@@ -94,7 +94,20 @@ impl Table {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn load_csv(path: impl AsRef<Path>, target: Option<&str>) -> Result<Table> {
-    read_table(path.as_ref(), Some(target))
+    read_table(path.as_ref(), Some(target), Header::FirstRow)
+}
+
+/// [`load_csv`] for a file with or without a header row ([`Header::Absent`]: the columns
+/// are named `x1`…`xn`, the label the last by default).
+///
+/// # Errors
+/// As [`load_csv`].
+pub fn load_csv_with(
+    path: impl AsRef<Path>,
+    target: Option<&str>,
+    header: Header,
+) -> Result<Table> {
+    read_table(path.as_ref(), Some(target), header)
 }
 
 /// Reads a CSV file like [`load_csv`] but takes every column as a feature (no label), for
@@ -103,13 +116,21 @@ pub fn load_csv(path: impl AsRef<Path>, target: Option<&str>) -> Result<Table> {
 /// # Errors
 /// As [`load_csv`], without the target errors.
 pub fn load_csv_features(path: impl AsRef<Path>) -> Result<Table> {
-    read_table(path.as_ref(), None)
+    read_table(path.as_ref(), None, Header::FirstRow)
+}
+
+/// [`load_csv_features`] for a file with or without a header row.
+///
+/// # Errors
+/// As [`load_csv`], without the target errors.
+pub fn load_csv_features_with(path: impl AsRef<Path>, header: Header) -> Result<Table> {
+    read_table(path.as_ref(), None, header)
 }
 
 /// Reads the table; `label` is `None` for no label column, `Some(None)` for the last column
 /// and `Some(Some(name))` for the named one.
-fn read_table(path: &Path, label: Option<Option<&str>>) -> Result<Table> {
-    let (mut reader, names) = open(path)?;
+fn read_table(path: &Path, label: Option<Option<&str>>, header: Header) -> Result<Table> {
+    let (mut reader, names) = open(path, header)?;
     let n_cols = names.len();
     let label_col = match label {
         None => None,
@@ -152,20 +173,46 @@ fn read_table(path: &Path, label: Option<Option<&str>>) -> Result<Table> {
     Ok(Table { feature_names, label_name: label_col.map(|c| names[c].clone()), features, labels })
 }
 
+/// Whether the first row of a CSV file names its columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Header {
+    /// The first row names the columns; a first row of numbers only is refused, since it is
+    /// data (a file without a header row would silently lose its first example).
+    #[default]
+    FirstRow,
+    /// Every row is data; the columns are named `x1`…`xn`.
+    Absent,
+}
+
 /// Opens a CSV file and reads its header row: the reader (cells trimmed, blank lines
-/// skipped) and the column names, an empty one named `column N`.
-pub(crate) fn open(path: &Path) -> Result<(csv::Reader<File>, Vec<String>)> {
+/// skipped) and the column names, an empty one named `column N`; with [`Header::Absent`]
+/// the names `x1`…`xn` and every row left to read.
+pub(crate) fn open(path: &Path, header: Header) -> Result<(csv::Reader<File>, Vec<String>)> {
     let file = File::open(path).map_err(|e| IoError::io(path, "open the file", e))?;
     let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
+        .has_headers(header == Header::FirstRow)
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(file);
-    let header = reader.headers().map_err(|e| csv_error(path, e))?.clone();
-    if header.is_empty() {
+    // Without a header row this is the first record, still to be read as data.
+    let first = reader.headers().map_err(|e| csv_error(path, e))?.clone();
+    if first.is_empty() {
         return Err(IoError::Empty { path: path.to_path_buf(), what: "the file is empty".into() });
     }
-    let names = header
+    if header == Header::Absent {
+        return Ok((reader, (1..=first.len()).map(|i| format!("x{i}")).collect()));
+    }
+    if first.iter().all(|cell| !cell.is_empty() && cell.parse::<f64>().is_ok()) {
+        return Err(IoError::CsvRow {
+            path: path.to_path_buf(),
+            line: 1,
+            reason: "the first row holds only numbers: a header row naming the columns is \
+                     needed (a file without one: --no-header names the columns x1…xn, the \
+                     label last)"
+                .into(),
+        });
+    }
+    let names = first
         .iter()
         .enumerate()
         .map(|(i, name)| if name.is_empty() { format!("column {}", i + 1) } else { name.into() })
@@ -262,6 +309,30 @@ mod tests {
         assert_eq!(t.feature_names(), ["a", "b"]);
         assert_eq!(t.features(), [1.0, 2.0, 3.0, 4.0]);
         assert_eq!(t.labels(), [0.0, 1.0]);
+    }
+
+    #[test]
+    fn a_first_row_of_numbers_is_no_header_unless_the_file_has_none() {
+        let file = TempFile::with_bytes("csv", b"1,2,0\n3,4,1\n5,6,0\n");
+        let e = load_csv(file.path(), None).unwrap_err();
+        assert!(matches!(e, IoError::CsvRow { line: 1, .. }), "{e}");
+        assert!(e.to_string().contains("header row") && e.to_string().contains("--no-header"));
+        let t = load_csv_with(file.path(), None, Header::Absent).unwrap();
+        assert_eq!(t.feature_names(), ["x1", "x2"]);
+        assert_eq!(t.label_name(), Some("x3"));
+        assert_eq!(t.features(), [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+        assert_eq!(t.labels(), [0.0, 1.0, 0.0]);
+        let t = load_csv_features_with(file.path(), Header::Absent).unwrap();
+        assert_eq!(t.n_examples(), 3);
+        // One name that is not a number makes a header row.
+        let file = TempFile::with_bytes("csv", b"1,2,y\n3,4,1\n");
+        assert_eq!(load_csv(file.path(), None).unwrap().n_examples(), 1);
+        // Without a header row the tables read every row too.
+        let file = TempFile::with_bytes("csv", b"1,red,0\n3,blue,1\n");
+        let raw = crate::read_table_with(file.path(), Header::Absent).unwrap();
+        assert_eq!(raw.column_names(), ["x1", "x2", "x3"]);
+        assert_eq!(raw.n_rows(), 2);
+        assert!(crate::read_table(file.path()).is_ok_and(|t| t.n_rows() == 1));
     }
 
     #[test]

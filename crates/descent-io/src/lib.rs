@@ -75,7 +75,7 @@ pub use checkpoint::{
     CHECKPOINT_VERSION, Checkpoint, ControlState, DataFingerprint, TrainingSettings,
     load_checkpoint, save_checkpoint,
 };
-pub use csv::{Table, load_csv, load_csv_features};
+pub use csv::{Header, Table, load_csv, load_csv_features, load_csv_features_with, load_csv_with};
 pub use dataset::{is_npy, load_csv_dataset, load_dataset, load_npy_dataset};
 pub use error::{IoError, Result};
 pub use mmap::MmapDataset;
@@ -87,5 +87,5 @@ pub use npy::{load_npy_features, load_npy_labels};
 pub use npy_write::NpyWriter;
 pub use table::{
     BoundEncoding, Cell, ColumnOptions, Impute, RawTable, RowOrigin, TableEncoding, Unknown,
-    read_table,
+    read_table, read_table_with,
 };

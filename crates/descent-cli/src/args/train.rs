@@ -32,6 +32,10 @@ pub struct DataArgs {
     /// Noise of a built-in data set (standard deviation).
     #[arg(long, default_value_t = 0.2)]
     pub noise: f64,
+    /// The CSV file has no header row: every row is data, the columns are named x1…xn (the
+    /// label the last unless --target). Without it, a first row of numbers only is refused.
+    #[arg(long)]
+    pub no_header: bool,
 }
 
 /// How the columns of a table (CSV or Parquet) become inputs and labels: fitted on the

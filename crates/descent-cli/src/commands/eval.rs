@@ -19,6 +19,7 @@ use crate::plan::{Examples, data, table};
 /// Runs `descent eval`.
 pub fn run(args: &EvalArgs) -> Result<(), Failure> {
     crate::threads::set(crate::threads::ONE);
+    data::check_no_header(&args.data).map_err(Failure::Input)?;
     let model = load_model(&args.model).map_err(Failure::Input)?;
     let n_out = model.layers[model.layers.len() - 1];
     let examples = if mapped::is_npy_pair(&args.data) {
@@ -35,9 +36,15 @@ pub fn run(args: &EvalArgs) -> Result<(), Failure> {
     } else if let (Some(enc), true) = (&model.encoding, table::is_table(&args.data.data)) {
         // Read by column name and encoded as in training; labels may be class names.
         let path = std::path::Path::new(&args.data.data);
-        let (raw, has_target) =
-            table::encode_file(enc, path, args.data.target.as_deref(), args.unknown.into(), true)
-                .map_err(Failure::Input)?;
+        let (raw, has_target) = table::encode_file(
+            enc,
+            path,
+            data::header(&args.data),
+            args.data.target.as_deref(),
+            args.unknown.into(),
+            true,
+        )
+        .map_err(Failure::Input)?;
         if !has_target {
             return Err(Failure::Input(anyhow::anyhow!(
                 "--data {}: no column {:?}, the model's target",

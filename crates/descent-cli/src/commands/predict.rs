@@ -34,6 +34,7 @@ use crate::run::{check_no_clobber, check_output_folder};
 pub fn run(args: &PredictArgs) -> Result<(), Failure> {
     crate::threads::set(crate::threads::ONE);
     check_output_folder("--out", args.out.as_deref()).map_err(Failure::Input)?;
+    data::check_no_header(&args.data).map_err(Failure::Input)?;
     let data_file = std::path::Path::new(&args.data.data);
     check_no_clobber(
         &[("--out", args.out.as_deref())],
@@ -71,8 +72,15 @@ pub fn run(args: &PredictArgs) -> Result<(), Failure> {
             Some(enc) if table::is_table(name) => {
                 // Read by column name and encoded as in training; a label column is ignored.
                 let path = std::path::Path::new(name);
-                let (d, _) = table::encode_file(enc, path, None, args.unknown.into(), false)
-                    .map_err(Failure::Input)?;
+                let (d, _) = table::encode_file(
+                    enc,
+                    path,
+                    data::header(&args.data),
+                    None,
+                    args.unknown.into(),
+                    false,
+                )
+                .map_err(Failure::Input)?;
                 (d.n_features(), d.features().to_vec())
             }
             _ => data::load_features(&args.data, model.layers[0]).map_err(Failure::Input)?,

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use anyhow::{Context, anyhow};
 use descent::train::{DataSource, Dataset, FeatureStats, Output, datasets};
+use descent_io::Header;
 
 use crate::args::DataArgs;
 use crate::run::Holdout;
@@ -32,6 +33,29 @@ impl Source {
             (None, _) => format!("--data {}, example {j}", self.data),
         }
     }
+}
+
+/// Whether the CSV `--data` has a header row (`--no-header`).
+pub fn header(args: &DataArgs) -> Header {
+    if args.no_header { Header::Absent } else { Header::FirstRow }
+}
+
+/// `--no-header` goes only with a CSV file.
+pub fn check_no_header(args: &DataArgs) -> anyhow::Result<()> {
+    let path = Path::new(&args.data);
+    let kind = if is_built_in(&args.data) {
+        "a built-in data set"
+    } else if descent_io::is_npy(path) {
+        "a .npy file"
+    } else if descent_io::table::is_parquet(path) {
+        "a Parquet file, whose columns are always named"
+    } else {
+        return Ok(());
+    };
+    if args.no_header {
+        return Err(anyhow!("--no-header: only for a CSV file; --data {} is {kind}", args.data));
+    }
+    Ok(())
 }
 
 /// `true` when `--data` names a built-in data set rather than a file.
@@ -80,11 +104,12 @@ pub fn load_features(args: &DataArgs, n_inputs: usize) -> anyhow::Result<(usize,
         let (_, n_features, x) = descent_io::load_npy_features(path).context("--data")?;
         return Ok((n_features, x));
     }
-    let all = descent_io::load_csv_features(path).context("--data")?;
+    let all = descent_io::load_csv_features_with(path, header(args)).context("--data")?;
     if args.target.is_none() && all.n_features() == n_inputs {
         return Ok((all.n_features(), all.features().to_vec()));
     }
-    let table = descent_io::load_csv(path, args.target.as_deref()).context("--data")?;
+    let table =
+        descent_io::load_csv_with(path, args.target.as_deref(), header(args)).context("--data")?;
     Ok((table.n_features(), table.features().to_vec()))
 }
 

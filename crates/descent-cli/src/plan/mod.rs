@@ -87,6 +87,7 @@ impl TrainPlan {
     /// Reads the data and `--init`, splits and standardizes, shapes the network and checks
     /// the memory the run needs. `stream` keeps the features of `--data X.npy` on disk.
     pub fn new(spec: &RunSpec, stream: bool) -> anyhow::Result<Self> {
+        data::check_no_header(&spec.data)?;
         let init = spec
             .init
             .as_ref()
@@ -103,7 +104,9 @@ impl TrainPlan {
             let options = table::options(&spec.columns, spec.data.target.as_deref(), spec.output);
             let path = Path::new(&spec.data.data);
             let weight = spec.sample_weight.as_deref();
-            let encoded = table::load(path, &options, spec.validation, spec.train.seed, weight)?;
+            let header = data::header(&spec.data);
+            let encoded =
+                table::load(path, header, &options, spec.validation, spec.train.seed, weight)?;
             pre_split = Some(encoded.validation);
             encoding = Some(encoded.encoding);
             sample_weights = encoded.weights;

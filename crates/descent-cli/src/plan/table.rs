@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow};
 use descent::train::{Dataset, FeatureStats, Output};
-use descent_io::{Cell, ColumnOptions, Impute, RawTable, TableEncoding, Unknown};
+use descent_io::{Cell, ColumnOptions, Header, Impute, RawTable, TableEncoding, Unknown};
 
 use super::split::{self, Holdout};
 use crate::args::{ColumnArgs, ImputeArg};
@@ -55,12 +55,13 @@ pub fn options(
 /// column, when named, is no input: its training rows' values are the examples' weights.
 pub fn load(
     path: &Path,
+    header: Header,
     options: &ColumnOptions,
     validation: Option<Holdout>,
     seed: u64,
     sample_weight: Option<&str>,
 ) -> anyhow::Result<Encoded> {
-    let table = descent_io::read_table(path).context("--data")?;
+    let table = descent_io::read_table_with(path, header).context("--data")?;
     let weight_col = sample_weight.map(|name| weight_column(&table, name, options)).transpose()?;
     let mut options = options.clone();
     options.ignore.extend(sample_weight.map(str::to_owned));
@@ -277,6 +278,7 @@ pub fn is_table(data: &str) -> bool {
 pub fn encode_file(
     encoding: &TableEncoding,
     path: &Path,
+    header: Header,
     target: Option<&str>,
     unknown: Unknown,
     targets: bool,
@@ -289,7 +291,7 @@ pub fn encode_file(
             encoding.target_name()
         ));
     }
-    let table = descent_io::read_table(path).context("--data")?;
+    let table = descent_io::read_table_with(path, header).context("--data")?;
     let rows: Vec<usize> = (0..table.n_rows()).collect();
     let has_target = encoding.bind(&table).context("--data")?.has_target();
     Ok((encode(encoding, &table, &rows, unknown, targets)?, has_target))

@@ -9,6 +9,7 @@ use anyhow::{Context, anyhow};
 use descent::train::Dataset;
 use descent_io::{TableEncoding, Unknown};
 
+use super::data::header;
 use super::table;
 use crate::run::{RunSpec, ValidationFile};
 
@@ -29,8 +30,9 @@ pub fn load(
     let data = match encoding {
         Some(e) => {
             let target = spec.data.target.as_deref();
-            let (data, has_target) = table::encode_file(e, path, target, Unknown::Ignore, true)
-                .with_context(|| flag.clone())?;
+            let (data, has_target) =
+                table::encode_file(e, path, header(&spec.data), target, Unknown::Ignore, true)
+                    .with_context(|| flag.clone())?;
             if !has_target {
                 return Err(anyhow!(
                     "{flag}: no column {:?}, the target of the training rows",

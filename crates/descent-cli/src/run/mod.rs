@@ -398,5 +398,6 @@ fn resolve_data(data: &DataArgs, s: &Stored) -> anyhow::Result<DataArgs> {
         labels: s.value("labels", data.labels.clone(), |t| Ok::<_, String>(Some(t.into())))?,
         examples: s.value("examples", data.examples, str::parse)?,
         noise: s.value("noise", data.noise, str::parse)?,
+        no_header: s.value("no_header", data.no_header, str::parse)?,
     })
 }

@@ -1,7 +1,7 @@
 //! One test per bad input of the issue: exit status 2 (1 mid-run), one message naming the
 //! file, line, column or flag, no panic, and no `--save` file created or replaced.
 
-use crate::common::{TempDir, binary_csv, fails, fails_once, write_safetensors};
+use crate::common::{TempDir, binary_csv, fails, fails_once, ok, write_safetensors};
 
 /// `train` on `data` for one epoch with `extra` flags.
 fn train_on(data: &str, extra: &[&str]) -> Vec<String> {
@@ -231,4 +231,19 @@ fn eval_of_a_file_that_is_not_a_model_and_labels_outside_the_classes() {
         &["d.csv, line 3", "classes 0..1"],
     );
     let _ = binary_csv;
+}
+
+#[test]
+fn a_csv_without_a_header_row_is_refused_unless_no_header() {
+    let dir = TempDir::new("no-header");
+    let data = dir.write("a.csv", "1,2,0\n3,4,1\n5,6,0\n");
+    fails_once(2, &refs(&train_on(&data, &[])), &["a.csv, line 1", "header row", "--no-header"]);
+    // Every row is data: three examples, columns x1, x2 and the label x3.
+    let model = dir.file("m.safetensors");
+    let out = ok(&refs(&train_on(&data, &["--no-header", "--quiet", "--save", &model])));
+    assert!(out.contains("(3 examples)"), "{out}");
+    let eval = ok(&["eval", "--model", &model, "--data", &data, "--no-header", "--json"]);
+    assert!(eval.contains("\"examples\":3"), "{eval}");
+    ok(&refs(&train_on(&data, &["--no-header", "--target", "x1", "--output", "linear"])));
+    fails_once(2, &["train", "--no-header", "--epochs", "1"], &["--no-header", "built-in"]);
 }

@@ -44,6 +44,8 @@ mod tests;
 
 use std::path::Path;
 
+use crate::csv::Header;
+
 pub use apply::{BoundEncoding, RowEncoder};
 pub use encoding::{MISSING_CATEGORY, TableEncoding};
 pub use fitter::EncodingFitter;
@@ -72,7 +74,16 @@ use crate::error::Result;
 /// [`IoError::Parquet`](crate::IoError::Parquet) for a file the Parquet reader refuses or a
 /// column of another type (dates, lists, …).
 pub fn read_table(path: impl AsRef<Path>) -> Result<RawTable> {
-    let rows = TableRows::open(path)?;
+    read_table_with(path, Header::FirstRow)
+}
+
+/// [`read_table`] for a CSV file with or without a header row ([`Header::Absent`]: the
+/// columns are named `x1`…`xn`).
+///
+/// # Errors
+/// As [`read_table`].
+pub fn read_table_with(path: impl AsRef<Path>, header: Header) -> Result<RawTable> {
+    let rows = TableRows::open_with(path, header)?;
     let (path, names) = (rows.path().to_path_buf(), rows.column_names().to_vec());
     let mut table = raw::Builder::new(&path, names.clone());
     rows.for_each(|row| {

@@ -5,7 +5,7 @@ use std::fs::File;
 use std::path::Path;
 
 use super::raw::{Cell, classify};
-use crate::csv::check_row;
+use crate::csv::{Header, check_row};
 use crate::error::{IoError, Result, RowOrigin};
 
 /// What one CSV cell is, without borrowing the record (its text stays there).
@@ -16,9 +16,10 @@ pub(crate) enum Kind {
     Text,
 }
 
-/// Opens a CSV table: the first row names the columns, each name once.
-pub(crate) fn open(path: &Path) -> Result<(csv::Reader<File>, Vec<String>)> {
-    let (reader, names) = crate::csv::open(path)?;
+/// Opens a CSV table: the first row names the columns, each name once (or, without a header
+/// row, `x1`…`xn`).
+pub(crate) fn open(path: &Path, header: Header) -> Result<(csv::Reader<File>, Vec<String>)> {
+    let (reader, names) = crate::csv::open(path, header)?;
     check_unique(path, &names)?;
     Ok((reader, names))
 }

@@ -11,7 +11,7 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReader;
 use super::raw::{Cell, RawTable};
 use super::read_csv::{self, Kind};
 use super::read_parquet;
-use crate::csv::csv_error;
+use crate::csv::{Header, csv_error};
 use crate::error::{IoError, Result, RowOrigin};
 
 /// One row of a table: its cells by column index, and where it came from.
@@ -86,12 +86,21 @@ impl TableRows {
     /// # Errors
     /// As [`read_table`](super::read_table), for the header or schema.
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        Self::open_with(path, Header::FirstRow)
+    }
+
+    /// [`TableRows::open`] for a CSV file with or without a header row (`header` is not
+    /// looked at for Parquet, whose columns are always named).
+    ///
+    /// # Errors
+    /// As [`TableRows::open`].
+    pub fn open_with(path: impl AsRef<Path>, header: Header) -> Result<Self> {
         let path = path.as_ref();
         let (names, source) = if super::is_parquet(path) {
             let (names, reader) = read_parquet::open(path)?;
             (names, Source::Parquet(reader))
         } else {
-            let (reader, names) = read_csv::open(path)?;
+            let (reader, names) = read_csv::open(path, header)?;
             (names, Source::Csv(reader))
         };
         Ok(Self { path: path.to_path_buf(), names, source })
