@@ -155,9 +155,10 @@ pub struct TrainArgs {
     /// Floating-point type of the computation.
     #[arg(long, value_enum, default_value_t = DtypeArg::F32)]
     pub dtype: DtypeArg,
-    /// Dense-math backend.
-    #[arg(long, value_enum, default_value_t = BackendArg::Faer)]
-    pub backend: BackendArg,
+    /// Dense-math backend [default: from the network's size: nalgebra when a batch's forward
+    /// pass is under 200,000 multiply-adds (batch × Σ inputs·outputs), else faer].
+    #[arg(long, value_enum)]
+    pub backend: Option<BackendArg>,
     /// Threads for the dense math (default: all cores); set before the first GEMM.
     #[arg(long)]
     pub threads: Option<usize>,

@@ -35,7 +35,7 @@ pub fn run(args: &CompareArgs, matches: &ArgMatches) -> Result<(), Failure> {
     crate::threads::set(spec.threads);
     let plan = TrainPlan::new(&spec, false).map_err(Failure::Input)?;
     let plot = plot_path(args);
-    dispatch!(spec.backend, spec.dtype, compare(&spec, &plan, &optimizers, &plot))
+    dispatch!(plan.backend, spec.dtype, compare(&spec, &plan, &optimizers, &plot))
 }
 
 /// The figure's path: `--plot`, or `descent-compare.png`.

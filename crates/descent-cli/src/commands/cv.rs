@@ -74,7 +74,7 @@ fn headline_of(spec: &RunSpec, plan: &TrainPlan, k: usize) -> String {
         spec.schedule.name(),
         spec.train.batch_size,
         spec.train.epochs,
-        value_name(spec.backend),
+        value_name(plan.backend),
         value_name(spec.dtype)
     )
 }

@@ -20,7 +20,7 @@ pub fn run(args: &TrainArgs, matches: &ArgMatches) -> Result<(), Failure> {
     let stream = mapped::wanted(&spec.data, spec.validation.is_some(), plot);
     let plan = TrainPlan::new(&spec, stream).map_err(Failure::Input)?;
     interrupt::install_handler();
-    dispatch!(spec.backend, spec.dtype, train(&spec, &plan))
+    dispatch!(plan.backend, spec.dtype, train(&spec, &plan))
 }
 
 fn train<T: Scalar, B: Backend<T>>(spec: &RunSpec, plan: &TrainPlan) -> Result<(), Failure> {

@@ -3,6 +3,7 @@
 //! the memory check, done once with the library's `MemoryNeeds` before anything large is
 //! allocated.
 
+mod backend;
 pub mod data;
 pub mod mapped;
 pub mod model;
@@ -21,6 +22,7 @@ use descent::train::{
 use descent::{Backend, Scalar};
 use descent_io::{Parameters, TableEncoding};
 
+use crate::args::BackendArg;
 use crate::run::RunSpec;
 use mapped::Mapped;
 
@@ -46,6 +48,8 @@ pub struct TrainPlan {
     pub encoding: Option<TableEncoding>,
     /// The training examples' `--sample-weight` values.
     pub sample_weights: Option<Vec<f64>>,
+    /// The backend: `--backend`, or chosen from the network's size (`backend.rs`).
+    pub backend: BackendArg,
 }
 
 /// The examples a plan trains on.
@@ -187,7 +191,10 @@ impl TrainPlan {
             output,
             *mlp.layers.last().unwrap_or(&1),
         )?;
+        let backend =
+            spec.backend.unwrap_or_else(|| backend::choose(&mlp.layers, spec.train.batch_size));
         let plan = Self {
+            backend,
             data: train_data,
             validation,
             standardize,

@@ -71,8 +71,9 @@ pub struct RunSpec {
     pub init_seed: u64,
     /// The scalar type.
     pub dtype: DtypeArg,
-    /// The dense-math backend.
-    pub backend: BackendArg,
+    /// The dense-math backend `--backend` names (`None`: chosen by the plan from the
+    /// network's size, `TrainPlan::backend`).
+    pub backend: Option<BackendArg>,
     /// The GEMM thread count of every backend library.
     pub threads: NonZeroUsize,
     /// Z-score the inputs.
@@ -358,7 +359,7 @@ impl RunSpec {
             init_kind,
             init_seed,
             dtype: s.value("dtype", args.dtype, enum_value)?,
-            backend: s.value("backend", args.backend, enum_value)?,
+            backend: s.value("backend", args.backend, |t| enum_value(t).map(Some))?,
             threads,
             standardize: s.value("standardize", args.standardize, str::parse)?,
             validation,

@@ -145,7 +145,8 @@ mod tests {
         let stored = settings_of(&first);
         assert_eq!(stored["threads"], "3");
         assert_eq!(stored["standardize"], "true");
-        assert_eq!(stored["backend"], "faer", "defaults are stored too");
+        assert_eq!(stored["dtype"], "f32", "defaults are stored too");
+        assert!(!stored.contains_key("backend"), "no --backend: chosen from the shapes again");
         assert!(!stored.contains_key("epochs") && !stored.contains_key("final_eval"));
 
         // Resumed with --lr only: the thread count and the switch are the checkpoint's.

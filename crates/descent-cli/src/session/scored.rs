@@ -31,7 +31,7 @@ pub fn train_and_score(
     plan: &TrainPlan,
     monitor: &mut dyn Monitor,
 ) -> Result<Scored, Failure> {
-    dispatch!(spec.backend, spec.dtype, scored(spec, plan, monitor))
+    dispatch!(plan.backend, spec.dtype, scored(spec, plan, monitor))
 }
 
 fn scored<T: Scalar, B: Backend<T>>(
@@ -60,7 +60,7 @@ pub fn train_all(
     plan: &TrainPlan,
     monitor: &mut dyn Monitor,
 ) -> Result<Outcome, Failure> {
-    dispatch!(spec.backend, spec.dtype, trained(spec, plan, monitor))
+    dispatch!(plan.backend, spec.dtype, trained(spec, plan, monitor))
 }
 
 fn trained<T: Scalar, B: Backend<T>>(

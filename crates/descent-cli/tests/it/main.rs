@@ -27,11 +27,17 @@ fn train_with_few_epochs_prints_a_summary() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        stdout.contains("layers 2-5-2-1, adam lr 0.0007, batch 64, 20 epochs, faer f32"),
+        stdout.contains("layers 2-5-2-1, adam lr 0.0007, batch 64, 20 epochs, nalgebra f32"),
         "{stdout}"
     );
     assert!(stdout.contains("training accuracy"), "{stdout}");
     assert!(stdout.contains("steps/s"), "{stdout}");
+    // Without --backend: nalgebra for a small network, faer from 200,000 multiply-adds a
+    // batch (64 × (2·64 + 64·64 + 64) = 274,432).
+    let big = crate::common::ok(&["train", "--epochs", "1", "--layers", "64,64", "--quiet"]);
+    assert!(big.contains("layers 2-64-64-1") && big.contains(", faer f32"), "{big}");
+    let named = crate::common::ok(&["train", "--epochs", "1", "--backend", "ndarray", "--quiet"]);
+    assert!(named.contains(", ndarray f32"), "{named}");
 }
 
 #[test]
