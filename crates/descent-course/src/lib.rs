@@ -42,6 +42,7 @@ mod run;
 pub use moons::{COURSE_NOISE, COURSE_SAMPLES, COURSE_SEED, course_moons, make_moons};
 pub use numpy_rng::RandomState;
 pub use replay::{
-    BATCH_SIZE, EPOCHS, FIRST_BATCH_SEED, Grid, LAYERS, Replay, he_init, replay, replay_with,
+    BATCH_SIZE, FIRST_BATCH_SEED, Grid, LAYERS, Replay, he_init, replay, replay_settings,
+    replay_with,
 };
-pub use run::{Notebook, PRINTED_EPOCHS, Run};
+pub use run::{EPOCHS, Notebook, PRINTED_EPOCHS, Run, Settings};

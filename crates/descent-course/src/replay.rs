@@ -6,12 +6,10 @@ use descent_core::{Backend, Error, Result};
 use descent_train::{Activation, Dataset, EVAL_CHUNK, Init, Mlp, MlpConfig, Output, Workspace};
 
 use crate::run::PRINTED_EPOCHS;
-use crate::{RandomState, Run, moons};
+use crate::{RandomState, Run, Settings, moons};
 
 /// The network's layer widths: 2 inputs, hidden layers of 5 and 2 (ReLU), 1 sigmoid output.
 pub const LAYERS: [usize; 4] = [2, 5, 2, 1];
-/// Epochs of every run.
-pub const EPOCHS: usize = 5000;
 /// Examples per mini-batch; the last batch of an epoch keeps the remainder (44 of 300).
 pub const BATCH_SIZE: usize = 64;
 /// The seed before the first epoch: epoch `e` (from 0) shuffles after
@@ -49,10 +47,11 @@ impl<B: Backend<f64>> fmt::Debug for Replay<B> {
 }
 
 impl<B: Backend<f64>> Replay<B> {
-    /// The costs of [`PRINTED_EPOCHS`] (0, 1000, …, 4000), the ones the notebook prints.
+    /// The costs of [`PRINTED_EPOCHS`] (0, 1000, …, 4000), the ones the notebook prints (NaN
+    /// for an epoch a shortened replay did not reach).
     #[must_use]
     pub fn printed_costs(&self) -> [f64; 5] {
-        PRINTED_EPOCHS.map(|e| self.costs[e])
+        PRINTED_EPOCHS.map(|e| self.costs.get(e).copied().unwrap_or(f64::NAN))
     }
 
     /// The trained network's output `a3` (the probability of label 1) for every point of
@@ -156,8 +155,26 @@ pub fn replay<B: Backend<f64>>(run: Run) -> Result<Replay<B>> {
 /// any backend error.
 pub fn replay_with<B: Backend<f64>>(
     run: Run,
+    on_epoch: impl FnMut(usize, f64),
+) -> Result<Replay<B>> {
+    replay_settings::<B>(run, &run.settings(), on_epoch)
+}
+
+/// Replays `run` as [`replay_with`] does, with `settings` in place of the notebook's (the
+/// learning rate, the epochs, the optimizer's hyper-parameters, the decay): the same data,
+/// initialization, mini-batch seeds and decay timing.
+///
+/// # Errors
+/// As [`replay_with`]; [`Error::InvalidArgument`] for settings that do not validate.
+pub fn replay_settings<B: Backend<f64>>(
+    run: Run,
+    settings: &Settings,
     mut on_epoch: impl FnMut(usize, f64),
 ) -> Result<Replay<B>> {
+    settings.optimizer.validate()?;
+    if let Some(d) = &settings.decay {
+        d.validate_for(settings.lr0)?;
+    }
     let data = moons::course_moons()?;
     let m = data.n_examples();
     let mut rng = RandomState::new(moons::COURSE_SEED);
@@ -176,19 +193,19 @@ pub fn replay_with<B: Backend<f64>>(
     let mut mlp = Mlp::<f64, B>::from_params(&config, params)?;
     let x_all = B::from_col_major(2, m, data.features())?;
     let y_all = B::from_col_major(1, m, data.targets())?;
-    let mut optimizer = run.optimizer().build::<f64, B>()?;
+    let mut optimizer = settings.optimizer.build::<f64, B>()?;
     optimizer.init(mlp.params())?;
-    let decay = run.decay().map(|d| d.build(run.lr0())).transpose()?;
+    let decay = settings.decay.map(|d| d.build(settings.lr0)).transpose()?;
 
     let mut full = Batch::<B>::new(BATCH_SIZE);
     let mut last = Batch::<B>::new(m % BATCH_SIZE);
     let mut grads = mlp.zeros_like_params();
     let mut logprobs = Vec::with_capacity(BATCH_SIZE);
     let mut perm = Vec::with_capacity(m);
-    let mut costs = Vec::with_capacity(EPOCHS);
-    let mut lr = run.lr0();
+    let mut costs = Vec::with_capacity(settings.epochs);
+    let mut lr = settings.lr0;
     let mut seed = FIRST_BATCH_SEED;
-    for epoch in 0..EPOCHS {
+    for epoch in 0..settings.epochs {
         seed += 1;
         rng.seed(seed);
         rng.permutation_into(m, &mut perm);

@@ -7,6 +7,9 @@ use descent_train::schedule::ScheduleConfig;
 /// The epochs whose cost the notebook prints: 0, 1000, 2000, 3000 and 4000.
 pub const PRINTED_EPOCHS: [usize; 5] = [0, 1000, 2000, 3000, 4000];
 
+/// Epochs of every run.
+pub const EPOCHS: usize = 5000;
+
 /// One of the seven runs of the course notebook ("Improving Deep Neural Networks", week 2,
 /// "Optimization methods"), all on the moons data with the `[2, 5, 2, 1]` network for 5000
 /// epochs of mini-batches of 64.
@@ -136,6 +139,18 @@ impl Run {
         }
     }
 
+    /// The run's settings as the notebook has them, to change one and replay with
+    /// [`replay_settings`](crate::replay_settings).
+    #[must_use]
+    pub fn settings(self) -> Settings {
+        Settings {
+            lr0: self.lr0(),
+            epochs: EPOCHS,
+            optimizer: self.optimizer(),
+            decay: self.decay(),
+        }
+    }
+
     /// What the notebook printed for this run.
     #[must_use]
     pub fn notebook(self) -> Notebook {
@@ -150,6 +165,20 @@ impl Run {
         };
         Notebook { correct, accuracy: correct as f64 / 300.0, costs }
     }
+}
+
+/// The settings of a replay: the notebook's ([`Run::settings`]) or some changed, on the
+/// notebook's data, initialization, mini-batch seeds and decay timing.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Settings {
+    /// The initial learning rate.
+    pub lr0: f64,
+    /// The epochs.
+    pub epochs: usize,
+    /// The optimizer with its hyper-parameters.
+    pub optimizer: OptimizerConfig,
+    /// The decay applied after every epoch, `None` for a constant rate.
+    pub decay: Option<ScheduleConfig>,
 }
 
 #[cfg(test)]

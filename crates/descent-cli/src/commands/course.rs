@@ -6,13 +6,13 @@ use std::time::Instant;
 
 use anyhow::anyhow;
 use descent::{Backend, Faer, Nalgebra, Ndarray};
-use descent_course::{PRINTED_EPOCHS, Replay, Run, replay_with};
+use descent_course::{PRINTED_EPOCHS, Replay, Run, Settings, replay_settings};
 
 use crate::args::{BackendArg, CourseArgs};
 use crate::failure::Failure;
 use crate::output::boundary::{grid_classes, grid_for};
 use crate::output::plot::{self, Boundary, Curve};
-use crate::run::{check_output_folder, check_plot_extension};
+use crate::run::{check_output_folder, check_plot_extension, course_settings};
 
 /// The printed costs must agree with the notebook's six decimals to this.
 const COST_TOLERANCE: f64 = 1e-6;
@@ -20,14 +20,26 @@ const COST_TOLERANCE: f64 = 1e-6;
 /// Runs `descent course`.
 pub fn run(args: &CourseArgs) -> Result<(), Failure> {
     let runs = selected_runs(&args.run).map_err(Failure::Input)?;
+    let changed = match runs.as_slice() {
+        [run] => course_settings(*run, &args.changes).map_err(Failure::Input)?,
+        _ => match course_settings(Run::Gd, &args.changes) {
+            Ok(None) => None,
+            _ => {
+                return Err(Failure::Input(anyhow!(
+                    "--run all: a changed setting goes with one run: give --run NAME ({})",
+                    Run::NAMES.join(", ")
+                )));
+            }
+        },
+    };
     check_output_folder("--plot", args.plot.as_deref()).map_err(Failure::Input)?;
     check_plot_extension(args.plot.as_deref()).map_err(Failure::Input)?;
     // Tiny matrices: more threads only add overhead.
     crate::threads::set(crate::threads::ONE);
     match args.backend {
-        BackendArg::Ndarray => replay_all::<Ndarray>(args, &runs),
-        BackendArg::Nalgebra => replay_all::<Nalgebra>(args, &runs),
-        BackendArg::Faer => replay_all::<Faer>(args, &runs),
+        BackendArg::Ndarray => replay_all::<Ndarray>(args, &runs, changed),
+        BackendArg::Nalgebra => replay_all::<Nalgebra>(args, &runs, changed),
+        BackendArg::Faer => replay_all::<Faer>(args, &runs, changed),
     }
 }
 
@@ -45,16 +57,26 @@ fn selected_runs(name: &str) -> anyhow::Result<Vec<Run>> {
 struct Outcome<B: Backend<f64>> {
     replay: Replay<B>,
     seconds: f64,
+    /// The settings when some differ from the notebook's.
+    changed: Option<Settings>,
 }
 
-fn replay_all<B: Backend<f64>>(args: &CourseArgs, runs: &[Run]) -> Result<(), Failure> {
+fn replay_all<B: Backend<f64>>(
+    args: &CourseArgs,
+    runs: &[Run],
+    changed: Option<Settings>,
+) -> Result<(), Failure> {
     let mut outcomes = Vec::with_capacity(runs.len());
     for &run in runs {
+        let settings = changed.unwrap_or_else(|| run.settings());
         if !args.json {
-            println!("{} (lr {}):", run.label(), run.lr0());
+            match changed {
+                Some(s) => println!("{} (changed: {}):", run.label(), describe(&s)),
+                None => println!("{} (lr {}):", run.label(), run.lr0()),
+            }
         }
         let start = Instant::now();
-        let replay = replay_with::<B>(run, |epoch, cost| {
+        let replay = replay_settings::<B>(run, &settings, |epoch, cost| {
             if !args.json && epoch % 1000 == 0 {
                 println!("Cost after epoch {epoch}: {cost:.6}");
             }
@@ -64,11 +86,11 @@ fn replay_all<B: Backend<f64>>(args: &CourseArgs, runs: &[Run]) -> Result<(), Fa
         })?;
         let seconds = start.elapsed().as_secs_f64();
         if args.json {
-            println!("{}", json_line(&replay, B::NAME, seconds));
+            println!("{}", json_line(&replay, B::NAME, seconds, changed.as_ref()));
         } else {
             println!("Accuracy: {}\n", replay.accuracy);
         }
-        outcomes.push(Outcome { replay, seconds });
+        outcomes.push(Outcome { replay, seconds, changed });
     }
     if !args.json {
         print_table(&outcomes, B::NAME);
@@ -84,13 +106,21 @@ fn replay_all<B: Backend<f64>>(args: &CourseArgs, runs: &[Run]) -> Result<(), Fa
 
 /// The `--json` line of one run: `run`, `accuracy`, `notebook_accuracy`, `costs` (at epochs 0,
 /// 1000, …, 4000) and a few more fields.
-fn json_line<B: Backend<f64>>(replay: &Replay<B>, backend: &str, seconds: f64) -> String {
+fn json_line<B: Backend<f64>>(
+    replay: &Replay<B>,
+    backend: &str,
+    seconds: f64,
+    changed: Option<&Settings>,
+) -> String {
     let notebook = replay.run.notebook();
+    let costs: Vec<Option<f64>> =
+        replay.printed_costs().iter().map(|&c| c.is_finite().then_some(c)).collect();
     serde_json::json!({
+        "changed": changed.map(describe),
         "run": replay.run.name(),
         "accuracy": replay.accuracy,
         "notebook_accuracy": notebook.accuracy,
-        "costs": replay.printed_costs(),
+        "costs": costs,
         "notebook_costs": notebook.costs,
         "epochs": PRINTED_EPOCHS,
         "correct": replay.correct,
@@ -108,8 +138,21 @@ fn print_table<B: Backend<f64>>(outcomes: &[Outcome<B>], backend: &str) {
         "{:<30} {:>14} {:>18} {:>14} {:>9}",
         "optimization method", "accuracy", "notebook accuracy", "costs match", "time (s)"
     );
-    for Outcome { replay, seconds } in outcomes {
+    for Outcome { replay, seconds, changed } in outcomes {
         let notebook = replay.run.notebook();
+        if let Some(s) = changed {
+            // Other settings: the notebook's figures are not the ones to match.
+            println!(
+                "{:<30} {:>13.2}% {:>18} {:>14} {:>9.3}",
+                replay.run.label(),
+                100.0 * replay.accuracy,
+                "—",
+                "changed",
+                seconds
+            );
+            println!("  ({})", describe(s));
+            continue;
+        }
         let worst = replay
             .printed_costs()
             .iter()
@@ -127,6 +170,26 @@ fn print_table<B: Backend<f64>>(outcomes: &[Outcome<B>], backend: &str) {
             seconds
         );
     }
+}
+
+/// The settings of a changed run, as flags.
+fn describe(s: &Settings) -> String {
+    use descent::train::optim::OptimizerConfig as O;
+    use descent::train::schedule::ScheduleConfig as D;
+    let mut parts = vec![format!("--lr {}", s.lr0), format!("--epochs {}", s.epochs)];
+    match s.optimizer {
+        O::Momentum(m) => parts.push(format!("--beta {}", m.beta)),
+        O::Adam(a) => parts.push(format!("--beta1 {} --beta2 {}", a.beta1, a.beta2)),
+        _ => {}
+    }
+    match s.decay {
+        Some(D::InverseTime { rate }) => parts.push(format!("--decay-rate {rate}")),
+        Some(D::Scheduled { rate, interval }) => {
+            parts.push(format!("--decay-rate {rate} --decay-interval {interval}"));
+        }
+        _ => {}
+    }
+    parts.join(" ")
 }
 
 /// Cost curves of every run and each run's decision boundary over the moons.
@@ -152,6 +215,14 @@ fn plot_runs<B: Backend<f64>>(
             accuracy: Some(replay.accuracy),
         });
     }
-    let title = "the course notebook replayed — moons (300 examples), layers 2-5-2-1, batch 64, 5000 epochs";
-    plot::comparison(path, title, &curves, &boundaries, Some((grid, &points)))
+    let epochs = first.replay.costs.len();
+    let title = match first.changed {
+        Some(_) => format!(
+            "the course notebook, changed — moons (300 examples), layers 2-5-2-1, batch 64, {epochs} epochs"
+        ),
+        None => format!(
+            "the course notebook replayed — moons (300 examples), layers 2-5-2-1, batch 64, {epochs} epochs"
+        ),
+    };
+    plot::comparison(path, &title, &curves, &boundaries, Some((grid, &points)))
 }

@@ -5,6 +5,7 @@
 
 mod checks;
 mod control;
+mod course;
 mod holdout;
 mod optimizer;
 mod paths;
@@ -28,6 +29,7 @@ pub use checks::{
     ClassWeight, check_output_folder, check_plot_extension, parse_layers, refuse_given,
 };
 pub use control::ControlSpec;
+pub use course::course_settings;
 pub use holdout::Holdout;
 pub use optimizer::{OptimizerFlags, optimizer_config};
 pub use paths::check_no_clobber;

@@ -78,3 +78,55 @@ fn unknown_run_and_missing_plot_folder_exit_with_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--plot"));
 }
+
+/// numpy running the notebook's code with changed settings (descent-course's fixture).
+const CHANGED: &str = include_str!("../../../descent-course/tests/fixtures/changed.txt");
+
+fn changed_values(key: &str) -> Vec<f64> {
+    let line = CHANGED.lines().find_map(|l| l.strip_prefix(key)).expect("fixture key");
+    line.split_whitespace().map(|v| v.parse().unwrap()).collect()
+}
+
+#[test]
+fn a_run_reruns_with_changed_settings_and_says_so() {
+    let args = [
+        "course",
+        "--run",
+        "momentum-decay",
+        "--lr",
+        "0.05",
+        "--beta",
+        "0.95",
+        "--decay-rate",
+        "0.5",
+        "--decay-interval",
+        "300",
+        "--epochs",
+        "1200",
+        "--backend",
+        "nalgebra",
+    ];
+    let mut json = args.to_vec();
+    json.push("--json");
+    let out = crate::common::ok(&json);
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    let correct = changed_values("momentum-decay-changed/correct ")[0];
+    assert_eq!(v["correct"].as_f64().unwrap(), correct, "{out}");
+    // The cost after epoch 1000 (numpy records every 100th).
+    let numpy = changed_values("momentum-decay-changed/costs ")[10];
+    assert!((v["costs"][1].as_f64().unwrap() - numpy).abs() < 1e-12, "{out}");
+    assert!(v["costs"][2].is_null(), "epoch 2000 is past the 1200 epochs: {out}");
+    assert!(v["changed"].as_str().unwrap().contains("--beta 0.95"), "{out}");
+    let table = crate::common::ok(&args);
+    assert!(table.contains("changed") && table.contains("—"), "{table}");
+    for (bad, flag) in [
+        (&["course", "--lr", "0.1"][..], "--run all"),
+        (&["course", "--run", "adam", "--beta", "0.9"], "--beta"),
+        (&["course", "--run", "gd", "--decay-rate", "2"], "--decay-rate"),
+        (&["course", "--run", "gd-update-lr", "--decay-interval", "5"], "--decay-interval"),
+        (&["course", "--run", "adam", "--beta1", "1.5"], "--beta1"),
+        (&["course", "--run", "adam", "--lr", "-1"], "--lr"),
+    ] {
+        crate::common::fails_once(2, bad, &[flag]);
+    }
+}

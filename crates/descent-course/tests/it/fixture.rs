@@ -12,6 +12,8 @@ pub const INIT: Fixture = Fixture(include_str!("../fixtures/init.txt"));
 /// The notebook's runs replayed by numpy on the machine that wrote the fixtures
 /// (`notebook.txt`).
 pub const NOTEBOOK: Fixture = Fixture(include_str!("../fixtures/notebook.txt"));
+/// Two runs with changed settings, replayed by numpy.
+pub const CHANGED: Fixture = Fixture(include_str!("../fixtures/changed.txt"));
 
 impl Fixture {
     /// The values of `key`, as written (Python's shortest round-trip form: parsing gives the
