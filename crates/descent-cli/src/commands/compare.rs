@@ -102,7 +102,8 @@ fn compare<T: Scalar, B: Backend<T>>(
         let mut trainer = Trainer::new(spec.train.clone(), built, schedule)
             .and_then(|t| t.with_regularization(plan.regularization(spec)))
             .map_err(|e| Failure::Input(e.into()))?;
-        let mut progress = Progress::new(spec.train.epochs, spec.outputs.quiet);
+        let mut progress =
+            Progress::new(spec.train.epochs, spec.outputs.quiet).named(optimizer.name());
         let start = Instant::now();
         let history = trainer.fit(&mut mlp, &data, &mut progress);
         progress.finish();

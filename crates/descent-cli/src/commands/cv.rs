@@ -41,7 +41,8 @@ pub fn run(args: &CvArgs, matches: &ArgMatches) -> Result<(), Failure> {
         if fold == 0 {
             headline = headline_of(&spec, &plan, args.folds);
         }
-        let mut progress = Progress::new(spec.train.epochs, spec.outputs.quiet);
+        let mut progress = Progress::new(spec.train.epochs, spec.outputs.quiet)
+            .named(&format!("fold {fold} of {}", args.folds));
         let scored = train_and_score(&spec, &plan, &mut progress);
         progress.finish();
         let scored = scored.map_err(|f| in_fold(f, fold, args.folds))?;

@@ -39,6 +39,7 @@ fn train_on<T: Scalar, B: Backend<T>>(
     data: &(impl DataSource<T> + ?Sized),
 ) -> Result<(), Failure> {
     let mut mlp = plan.build_mlp::<T, B>(spec).map_err(Failure::Input)?;
+    summary::headline::<T, B>(spec, plan);
     let mut progress = Progress::new(spec.train.epochs, spec.outputs.quiet);
     let res = session::train(spec, plan, &mut mlp, data, &mut progress);
     progress.finish();
@@ -48,7 +49,7 @@ fn train_on<T: Scalar, B: Backend<T>>(
     } else {
         None
     };
-    summary::print::<T, B>(spec, plan, &outcome, eval.as_ref());
+    summary::print(spec, plan, &outcome, eval.as_ref());
     if let Some(path) = &spec.outputs.history {
         history::write(path, &outcome).map_err(Failure::Run)?;
     }

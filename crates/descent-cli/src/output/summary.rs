@@ -1,5 +1,5 @@
-//! The summary `descent train` prints: the run's settings, then its cost and accuracy, time
-//! and steps per second.
+//! The summary `descent train` prints: the run's settings before it trains, then its cost and
+//! accuracy, time and steps per second.
 //!
 //! The figures are the ones training already measured — the last epoch's cost and accuracy
 //! from its mini-batches' forward passes, each before its batch's update — unless
@@ -12,16 +12,9 @@ use crate::plan::TrainPlan;
 use crate::run::RunSpec;
 use crate::session::{Outcome, Stopping};
 
-/// Prints the run's settings and its results; `eval` is the `--final-eval` score.
-pub fn print<T: Scalar, B: Backend<T>>(
-    spec: &RunSpec,
-    plan: &TrainPlan,
-    outcome: &Outcome,
-    eval: Option<&Evaluation>,
-) {
+/// Prints the run's settings, before it trains (so they stand above the progress bar).
+pub fn headline<T: Scalar, B: Backend<T>>(spec: &RunSpec, plan: &TrainPlan) {
     let m = plan.data.n_examples();
-    let batches_per_epoch = m.div_ceil(spec.train.batch_size.min(m).max(1));
-    let steps = outcome.history.epochs.len() * batches_per_epoch;
     let held_out = plan
         .validation
         .as_ref()
@@ -33,10 +26,17 @@ pub fn print<T: Scalar, B: Backend<T>>(
         spec.optimizer.name(),
         spec.lr,
         spec.train.batch_size,
-        outcome.history.epochs.len(),
+        spec.train.epochs,
         B::NAME,
         T::DTYPE,
     );
+}
+
+/// Prints the run's results; `eval` is the `--final-eval` score.
+pub fn print(spec: &RunSpec, plan: &TrainPlan, outcome: &Outcome, eval: Option<&Evaluation>) {
+    let m = plan.data.n_examples();
+    let batches_per_epoch = m.div_ceil(spec.train.batch_size.min(m).max(1));
+    let steps = outcome.history.epochs.len() * batches_per_epoch;
     let accuracy =
         |a: Option<f64>| a.map_or(String::new(), |a| format!(", training accuracy {a:.4}"));
     // With early stopping, the network is the best epoch's: report that epoch.
