@@ -43,6 +43,6 @@ pub use moons::{COURSE_NOISE, COURSE_SAMPLES, COURSE_SEED, course_moons, make_mo
 pub use numpy_rng::RandomState;
 pub use replay::{
     BATCH_SIZE, FIRST_BATCH_SEED, Grid, LAYERS, Replay, he_init, replay, replay_settings,
-    replay_with,
+    replay_until, replay_with,
 };
 pub use run::{EPOCHS, Notebook, PRINTED_EPOCHS, Run, Settings};

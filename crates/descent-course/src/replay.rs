@@ -1,6 +1,7 @@
 //! The notebook's training loop, replayed with its seeds, decay timing and cost definition.
 
 use std::fmt;
+use std::ops::ControlFlow;
 
 use descent_core::{Backend, Error, Result};
 use descent_train::{Activation, Dataset, EVAL_CHUNK, Init, Mlp, MlpConfig, Output, Workspace};
@@ -171,6 +172,23 @@ pub fn replay_settings<B: Backend<f64>>(
     settings: &Settings,
     mut on_epoch: impl FnMut(usize, f64),
 ) -> Result<Replay<B>> {
+    replay_until::<B>(run, settings, |epoch, cost| {
+        on_epoch(epoch, cost);
+        ControlFlow::Continue(())
+    })
+}
+
+/// As [`replay_settings`], ending after the epoch for which `on_epoch` returns
+/// `ControlFlow::Break` (Ctrl-C): the replay then holds the costs of the epochs trained and
+/// the accuracy of the network as it stands.
+///
+/// # Errors
+/// As [`replay_settings`].
+pub fn replay_until<B: Backend<f64>>(
+    run: Run,
+    settings: &Settings,
+    mut on_epoch: impl FnMut(usize, f64) -> ControlFlow<()>,
+) -> Result<Replay<B>> {
     settings.optimizer.validate()?;
     if let Some(d) = &settings.decay {
         d.validate_for(settings.lr0)?;
@@ -224,7 +242,9 @@ pub fn replay_settings<B: Backend<f64>>(
         }
         let cost = cost_total / m as f64;
         costs.push(cost);
-        on_epoch(epoch, cost);
+        if on_epoch(epoch, cost).is_break() {
+            break;
+        }
         if let Some(decay) = &decay {
             lr = decay.lr(epoch);
         }

@@ -192,8 +192,7 @@ pub struct TrainArgs {
     #[arg(long, value_name = "PATH")]
     pub validation_labels: Option<PathBuf>,
     /// Write a figure (PNG, or SVG when the name ends in .svg): cost per epoch and per
-    /// mini-batch, and the decision boundary for 2-D inputs [default: train none, compare
-    /// descent-compare.png].
+    /// mini-batch, and the decision boundary for 2-D inputs [default: none].
     #[arg(long, value_name = "PATH")]
     pub plot: Option<PathBuf>,
     /// Write epoch, lr, cost, accuracy (and validation_cost, validation_accuracy) per epoch to

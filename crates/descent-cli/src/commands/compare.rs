@@ -1,13 +1,14 @@
 //! `descent compare`: several optimizers from the same initial parameters on the same batches,
 //! a table of the results, and one figure with the cost curves and decision boundaries.
 
-use std::path::{Path, PathBuf};
+use std::ops::ControlFlow;
+use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, anyhow};
 use clap::{ArgMatches, ValueEnum};
 use descent::train::optim::OptimizerConfig;
-use descent::train::{Trainer, evaluate};
+use descent::train::{EpochStats, Observer, Trainer, evaluate};
 use descent::{Backend, Scalar};
 
 use crate::args::{CompareArgs, OptimizerArg};
@@ -17,9 +18,7 @@ use crate::output::plot::{self, Boundary, Curve};
 use crate::output::progress::Progress;
 use crate::plan::TrainPlan;
 use crate::run::{OptimizerFlags, RunSpec, optimizer_config, refuse_given};
-
-/// The figure's path without `--plot`.
-pub const DEFAULT_PLOT: &str = "descent-compare.png";
+use crate::session::interrupt;
 
 /// Runs `descent compare` (`matches` are the subcommand's).
 pub fn run(args: &CompareArgs, matches: &ArgMatches) -> Result<(), Failure> {
@@ -34,13 +33,20 @@ pub fn run(args: &CompareArgs, matches: &ArgMatches) -> Result<(), Failure> {
     let optimizers = parse_optimizers(args).map_err(Failure::Input)?;
     crate::threads::set(spec.threads);
     let plan = TrainPlan::new(&spec, false).map_err(Failure::Input)?;
-    let plot = plot_path(args);
-    dispatch!(plan.backend, spec.dtype, compare(&spec, &plan, &optimizers, &plot))
+    interrupt::install_handler();
+    let plot = args.train.plot.as_deref();
+    dispatch!(plan.backend, spec.dtype, compare(&spec, &plan, &optimizers, plot))
 }
 
-/// The figure's path: `--plot`, or `descent-compare.png`.
-fn plot_path(args: &CompareArgs) -> PathBuf {
-    args.train.plot.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_PLOT))
+/// The bar of one optimizer's run, which also ends the run after the epoch in which Ctrl-C
+/// came.
+struct Stoppable<'a>(&'a mut Progress);
+
+impl Observer for Stoppable<'_> {
+    fn on_epoch(&mut self, stats: &EpochStats) -> ControlFlow<()> {
+        self.0.on_epoch(stats)?;
+        if interrupt::requested() { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+    }
 }
 
 /// The `train` flags that have no meaning for a comparison, and why.
@@ -89,7 +95,7 @@ fn compare<T: Scalar, B: Backend<T>>(
     spec: &RunSpec,
     plan: &TrainPlan,
     optimizers: &[OptimizerConfig],
-    plot_path: &Path,
+    plot_path: Option<&Path>,
 ) -> Result<(), Failure> {
     let data = plan.data.in_memory("compare").map_err(Failure::Input)?.cast::<T>();
     let boundary_grid = grid_for(&data, plan.mlp.output);
@@ -105,7 +111,7 @@ fn compare<T: Scalar, B: Backend<T>>(
         let mut progress =
             Progress::new(spec.train.epochs, spec.outputs.quiet).named(optimizer.name());
         let start = Instant::now();
-        let history = trainer.fit(&mut mlp, &data, &mut progress);
+        let history = trainer.fit(&mut mlp, &data, &mut Stoppable(&mut progress));
         progress.finish();
         let history = history.map_err(|e| {
             Failure::Run(
@@ -127,16 +133,32 @@ fn compare<T: Scalar, B: Backend<T>>(
             Some((grid, _)) => Some(grid_classes(&mlp, grid).map_err(Failure::Run)?),
             None => None,
         };
+        let stopped = interrupt::requested();
         results.push(RunResult {
-            name: optimizer.name().to_string(),
+            name: if stopped {
+                format!("{} (stopped at epoch {})", optimizer.name(), history.epochs.len())
+            } else {
+                optimizer.name().to_string()
+            },
             cost,
             accuracy,
             seconds,
             curve: history.epochs.iter().map(|e| e.cost).collect(),
             classes,
         });
+        if stopped {
+            break;
+        }
     }
     print_table(spec, plan, &results, B::NAME, T::DTYPE);
+    if interrupt::requested() {
+        return Err(Failure::Interrupted(format!(
+            "interrupted: the table shows the {} of {} optimizers trained so far",
+            results.len(),
+            optimizers.len()
+        )));
+    }
+    let Some(plot_path) = plot_path else { return Ok(()) };
     let curves: Vec<Curve> = results
         .iter()
         .map(|r| Curve {

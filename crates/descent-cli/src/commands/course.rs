@@ -6,13 +6,16 @@ use std::time::Instant;
 
 use anyhow::anyhow;
 use descent::{Backend, Faer, Nalgebra, Ndarray};
-use descent_course::{PRINTED_EPOCHS, Replay, Run, Settings, replay_settings};
+use std::ops::ControlFlow;
+
+use descent_course::{PRINTED_EPOCHS, Replay, Run, Settings, replay_until};
 
 use crate::args::{BackendArg, CourseArgs};
 use crate::failure::Failure;
 use crate::output::boundary::{grid_classes, grid_for};
 use crate::output::plot::{self, Boundary, Curve};
 use crate::run::{check_output_folder, check_plot_extension, course_settings};
+use crate::session::interrupt;
 
 /// The printed costs must agree with the notebook's six decimals to this.
 const COST_TOLERANCE: f64 = 1e-6;
@@ -36,6 +39,7 @@ pub fn run(args: &CourseArgs) -> Result<(), Failure> {
     check_plot_extension(args.plot.as_deref()).map_err(Failure::Input)?;
     // Tiny matrices: more threads only add overhead.
     crate::threads::set(crate::threads::ONE);
+    interrupt::install_handler();
     match args.backend {
         BackendArg::Ndarray => replay_all::<Ndarray>(args, &runs, changed),
         BackendArg::Nalgebra => replay_all::<Nalgebra>(args, &runs, changed),
@@ -59,6 +63,8 @@ struct Outcome<B: Backend<f64>> {
     seconds: f64,
     /// The settings when some differ from the notebook's.
     changed: Option<Settings>,
+    /// The epochs trained when Ctrl-C ended the run early.
+    stopped: Option<usize>,
 }
 
 fn replay_all<B: Backend<f64>>(
@@ -76,10 +82,11 @@ fn replay_all<B: Backend<f64>>(
             }
         }
         let start = Instant::now();
-        let replay = replay_settings::<B>(run, &settings, |epoch, cost| {
+        let replay = replay_until::<B>(run, &settings, |epoch, cost| {
             if !args.json && epoch % 1000 == 0 {
                 println!("Cost after epoch {epoch}: {cost:.6}");
             }
+            if interrupt::requested() { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
         })
         .map_err(|e| {
             Failure::Run(anyhow::Error::new(e).context(format!("replaying {}", run.name())))
@@ -90,10 +97,21 @@ fn replay_all<B: Backend<f64>>(
         } else {
             println!("Accuracy: {}\n", replay.accuracy);
         }
-        outcomes.push(Outcome { replay, seconds, changed });
+        let stopped = (replay.costs.len() < settings.epochs).then_some(replay.costs.len());
+        outcomes.push(Outcome { replay, seconds, changed, stopped });
+        if stopped.is_some() {
+            break;
+        }
     }
     if !args.json {
         print_table(&outcomes, B::NAME);
+    }
+    if interrupt::requested() {
+        return Err(Failure::Interrupted(format!(
+            "interrupted: the table shows the {} of {} runs replayed so far",
+            outcomes.len(),
+            runs.len()
+        )));
     }
     if let Some(path) = &args.plot {
         plot_runs(path, &outcomes).map_err(Failure::Run)?;
@@ -138,37 +156,33 @@ fn print_table<B: Backend<f64>>(outcomes: &[Outcome<B>], backend: &str) {
         "{:<30} {:>14} {:>18} {:>14} {:>9}",
         "optimization method", "accuracy", "notebook accuracy", "costs match", "time (s)"
     );
-    for Outcome { replay, seconds, changed } in outcomes {
+    for Outcome { replay, seconds, changed, stopped } in outcomes {
         let notebook = replay.run.notebook();
-        if let Some(s) = changed {
+        let ours = format!("{:.2}%", 100.0 * replay.accuracy);
+        let theirs = format!("{:.2}%", 100.0 * notebook.accuracy);
+        let (theirs, costs) = match (stopped, changed) {
+            (Some(epochs), _) => (theirs, format!("stopped at {epochs}")),
             // Other settings: the notebook's figures are not the ones to match.
-            println!(
-                "{:<30} {:>13.2}% {:>18} {:>14} {:>9.3}",
-                replay.run.label(),
-                100.0 * replay.accuracy,
-                "—",
-                "changed",
-                seconds
-            );
+            (None, Some(_)) => ("—".to_owned(), "changed".to_owned()),
+            (None, None) => {
+                let worst = replay
+                    .printed_costs()
+                    .iter()
+                    .zip(notebook.costs)
+                    .map(|(ours, printed)| (ours - printed).abs())
+                    .fold(0.0, f64::max);
+                let costs = if worst <= COST_TOLERANCE {
+                    "yes".to_string()
+                } else {
+                    format!("no ({worst:.1e})")
+                };
+                (theirs, costs)
+            }
+        };
+        println!("{:<30} {ours:>14} {theirs:>18} {costs:>14} {seconds:>9.3}", replay.run.label());
+        if let Some(s) = changed {
             println!("  ({})", describe(s));
-            continue;
         }
-        let worst = replay
-            .printed_costs()
-            .iter()
-            .zip(notebook.costs)
-            .map(|(ours, printed)| (ours - printed).abs())
-            .fold(0.0, f64::max);
-        let costs =
-            if worst <= COST_TOLERANCE { "yes".to_string() } else { format!("no ({worst:.1e})") };
-        println!(
-            "{:<30} {:>13.2}% {:>17.2}% {:>14} {:>9.3}",
-            replay.run.label(),
-            100.0 * replay.accuracy,
-            100.0 * notebook.accuracy,
-            costs,
-            seconds
-        );
     }
 }
 

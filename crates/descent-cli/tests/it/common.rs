@@ -245,3 +245,21 @@ pub fn write_safetensors(
 pub fn last_json(stdout: &str) -> serde_json::Value {
     serde_json::from_str(stdout.trim_end().lines().last().expect("a line")).expect("JSON")
 }
+
+/// Runs `descent args…`, sends it Ctrl-C (SIGINT, with the system's `kill`) after `ms`
+/// milliseconds and returns its exit code, stdout and stderr.
+pub fn interrupted_after(ms: u64, args: &[&str]) -> (Option<i32>, String, String) {
+    use std::process::Stdio;
+    let child = Command::new(env!("CARGO_BIN_EXE_descent"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    std::thread::sleep(std::time::Duration::from_millis(ms));
+    let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.code(), text(&out.stdout), text(&out.stderr))
+}

@@ -83,3 +83,29 @@ fn compare_honours_every_flag_it_accepts_or_refuses_it_by_name() {
     let out = ok(&["compare", "--epochs", "2", "--quiet", "--plot", &plot, "--final-eval"]);
     assert!(out.contains("final cost"), "{out}");
 }
+
+#[test]
+fn ctrl_c_prints_the_table_of_what_trained_and_exits_130() {
+    // The handler is in place long before a second has passed (it starts in milliseconds).
+    let (code, stdout, stderr) = crate::common::interrupted_after(
+        1000,
+        &["compare", "--epochs", "100000000", "--optimizers", "gd,adam", "--quiet"],
+    );
+    assert_eq!(code, Some(130), "{stdout}{stderr}");
+    assert!(stdout.contains("gd (stopped at epoch "), "{stdout}");
+    assert!(!stdout.contains("adam"), "adam never started: {stdout}");
+    assert!(stderr.contains("1 of 2 optimizers"), "{stderr}");
+}
+
+#[test]
+fn without_plot_compare_writes_no_file() {
+    let dir = TempDir::new("compare-no-plot");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_descent"))
+        .args(["compare", "--epochs", "3", "--quiet"])
+        .current_dir(dir.path(""))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(std::fs::read_dir(dir.path("")).unwrap().count(), 0, "a file was written");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("plot written"));
+}

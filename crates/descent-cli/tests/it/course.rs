@@ -130,3 +130,15 @@ fn a_run_reruns_with_changed_settings_and_says_so() {
         crate::common::fails_once(2, bad, &[flag]);
     }
 }
+
+#[test]
+fn ctrl_c_prints_the_table_of_what_was_replayed_and_exits_130() {
+    // The handler is in place long before a second has passed (it starts in milliseconds).
+    let (code, stdout, stderr) = crate::common::interrupted_after(
+        1000,
+        &["course", "--run", "adam", "--epochs", "100000000"],
+    );
+    assert_eq!(code, Some(130), "{stdout}{stderr}");
+    assert!(stdout.contains("The notebook's table") && stdout.contains("stopped at "), "{stdout}");
+    assert!(stderr.contains("1 of 1 runs"), "{stderr}");
+}
