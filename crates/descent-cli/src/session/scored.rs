@@ -3,7 +3,7 @@
 //! cross-validation).
 
 use descent::train::metrics::{Metrics, evaluate_metrics};
-use descent::train::{Dataset, Evaluation};
+use descent::train::{Dataset, Evaluation, Mlp};
 use descent::{Backend, Scalar};
 
 use super::{Monitor, Outcome, train};
@@ -39,22 +39,21 @@ fn scored<T: Scalar, B: Backend<T>>(
     plan: &TrainPlan,
     monitor: &mut dyn Monitor,
 ) -> Result<Scored, Failure> {
-    let data = plan.data.in_memory("scoring held-out rows").map_err(Failure::Input)?;
     let held_out = plan.validation.as_ref().ok_or_else(|| {
         Failure::Input(anyhow::anyhow!(
             "no held-out rows to score: give --validation F, --validation-data PATH or --folds K"
         ))
     })?;
-    let mut mlp = plan.build_mlp::<T, B>(spec).map_err(Failure::Input)?;
-    let outcome = train(spec, plan, &mut mlp, &data.cast::<T>(), monitor)?;
+    let (mlp, outcome, train_examples) =
+        fitted::<T, B>(spec, plan, monitor, "scoring held-out rows")?;
     let (evaluation, metrics) = evaluate_metrics(&mlp, &Dataset::cast::<T>(held_out))
         .map_err(|e| Failure::Run(e.into()))?;
-    Ok(Scored { outcome, train_examples: data.n_examples(), evaluation, metrics })
+    Ok(Scored { outcome, train_examples, evaluation, metrics })
 }
 
-/// Trains the plan's network on all its training rows (in memory), nothing held out, and
-/// writes it to the spec's `--save`: `descent tune --save` with --folds, the best settings
-/// trained again on every row.
+/// Trains the plan's network on its training rows (in memory) as [`train_and_score`] does,
+/// without the scoring, and writes it to the spec's `--save`: `descent tune --save`, the best
+/// trial trained again (with --folds, on every row).
 pub fn train_all(
     spec: &RunSpec,
     plan: &TrainPlan,
@@ -68,7 +67,19 @@ fn trained<T: Scalar, B: Backend<T>>(
     plan: &TrainPlan,
     monitor: &mut dyn Monitor,
 ) -> Result<Outcome, Failure> {
-    let data = plan.data.in_memory("training").map_err(Failure::Input)?;
+    fitted::<T, B>(spec, plan, monitor, "training").map(|(_, outcome, _)| outcome)
+}
+
+/// The plan's network trained on its training rows, loaded into memory (`why` says for what
+/// in the message when they cannot be): the network, the run and the number of rows.
+fn fitted<T: Scalar, B: Backend<T>>(
+    spec: &RunSpec,
+    plan: &TrainPlan,
+    monitor: &mut dyn Monitor,
+    why: &str,
+) -> Result<(Mlp<T, B>, Outcome, usize), Failure> {
+    let data = plan.data.in_memory(why).map_err(Failure::Input)?;
     let mut mlp = plan.build_mlp::<T, B>(spec).map_err(Failure::Input)?;
-    train(spec, plan, &mut mlp, &data.cast::<T>(), monitor)
+    let outcome = train(spec, plan, &mut mlp, &data.cast::<T>(), monitor)?;
+    Ok((mlp, outcome, data.n_examples()))
 }

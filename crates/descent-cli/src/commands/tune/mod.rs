@@ -166,14 +166,9 @@ fn split_words(words: &[String]) -> (Vec<String>, Vec<String>) {
     (tune, train)
 }
 
-/// The spec of the search's first trial: the data and the held-out rows, for the headline.
+/// The spec of what every trial shares: the data and the held-out rows, for the headline.
 fn base_spec(search: &Search, flags: &TuneFlags) -> Result<RunSpec, Failure> {
-    let (args, matches) = search.train_args(None).map_err(Failure::Input)?;
-    match flags.folds {
-        Some(folds) => RunSpec::folded(&args, folds),
-        None => RunSpec::resolve(&args, &matches),
-    }
-    .map_err(Failure::Input)
+    trial::spec_of(search, flags, None).map_err(Failure::Input)
 }
 
 /// Every trial's result from `dir`; a missing one is named.
@@ -269,9 +264,5 @@ fn save_best(
     }
     let plan = TrainPlan::new(&spec, false).map_err(Failure::Input)?;
     let mut quiet = Progress::new(spec.train.epochs, true);
-    if flags.folds.is_some() {
-        train_all(&spec, &plan, &mut quiet).map(|_| ())
-    } else {
-        crate::session::scored::train_and_score(&spec, &plan, &mut quiet).map(|_| ())
-    }
+    train_all(&spec, &plan, &mut quiet).map(|_| ())
 }

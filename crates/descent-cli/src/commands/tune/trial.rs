@@ -38,14 +38,23 @@ pub fn resolve(
     settings: Vec<Setting>,
 ) -> anyhow::Result<Trial> {
     let name = || format!("trial {k} ({})", search.describe(&settings));
-    let (args, matches) = search.train_args(Some(&settings)).with_context(name)?;
-    let mut spec = match flags.folds {
+    let mut spec = spec_of(search, flags, Some(&settings)).with_context(name)?;
+    spec.outputs.quiet = true;
+    Ok(Trial { k, settings, spec })
+}
+
+/// The run of the `train` flags with `settings` (`None`: every dimension at its first value,
+/// for what all trials share: the data, the held-out rows): with --folds, holding out fold 0.
+pub fn spec_of(
+    search: &Search,
+    flags: &TuneFlags,
+    settings: Option<&[Setting]>,
+) -> anyhow::Result<RunSpec> {
+    let (args, matches) = search.train_args(settings)?;
+    match flags.folds {
         Some(folds) => RunSpec::folded(&args, folds),
         None => RunSpec::resolve(&args, &matches),
     }
-    .with_context(name)?;
-    spec.outputs.quiet = true;
-    Ok(Trial { k, settings, spec })
 }
 
 /// The file of trial `k`'s result in `dir`.
