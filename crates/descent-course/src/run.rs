@@ -181,9 +181,36 @@ pub struct Settings {
     pub decay: Option<ScheduleConfig>,
 }
 
+impl Settings {
+    /// The learning rate of each of the first `epochs` epochs as the replay applies it: `lr0`
+    /// in the first, then the decay evaluated at the end of the previous epoch (the notebook
+    /// updates the rate after each epoch).
+    ///
+    /// # Errors
+    /// What the decay's `build` rejects.
+    pub fn rates(&self, epochs: usize) -> Result<Vec<f64>> {
+        let decay = self.decay.map(|d| d.build(self.lr0)).transpose()?;
+        Ok((0..epochs)
+            .map(|e| match (&decay, e.checked_sub(1)) {
+                (Some(decay), Some(previous)) => decay.lr(previous),
+                _ => self.lr0,
+            })
+            .collect())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_rates_follow_the_notebook_update_after_each_epoch() {
+        let settings = Run::AdamDecay.settings();
+        let rates = settings.rates(3).unwrap();
+        let decay = settings.decay.unwrap().build(settings.lr0).unwrap();
+        assert_eq!(rates, [settings.lr0, decay.lr(0), decay.lr(1)]);
+        assert_eq!(Run::Gd.settings().rates(2).unwrap(), [Run::Gd.lr0(); 2]);
+    }
 
     #[test]
     fn names_round_trip() {

@@ -15,7 +15,9 @@ pub use encode::EncodeArgs;
 pub use train::{ColumnArgs, DataArgs, TrainArgs};
 pub use tune::{ScoreArg, TuneArgs, TuneFlags};
 
-pub use values::{BackendArg, DecayArg, DtypeArg, ImputeArg, OptimizerArg, UnknownArg};
+pub use values::{
+    BackendArg, DecayArg, DtypeArg, ImputeArg, OptimizerArg, PlotScaleArg, UnknownArg,
+};
 
 /// Train dense neural networks with the classic optimization methods.
 #[derive(Debug, Parser)]
@@ -87,6 +89,10 @@ pub struct CourseArgs {
     /// Default: no plot.
     #[arg(long)]
     pub plot: Option<std::path::PathBuf>,
+    /// The y axis of the cost and learning-rate panels: log (as every descent figure) or
+    /// linear.
+    #[arg(long, value_enum, value_name = "SCALE", default_value_t = PlotScaleArg::Log)]
+    pub plot_scale: PlotScaleArg,
     /// Rerun one notebook run (--run NAME) with another setting: its data, initialization,
     /// mini-batch seeds and decay timing stay the notebook's.
     #[command(flatten)]

@@ -9,6 +9,7 @@ use super::control::ControlArgs;
 
 use super::values::{
     BackendArg, DecayArg, DtypeArg, HiddenArg, ImputeArg, OnOff, OptimizerArg, OutputArg,
+    PlotScaleArg,
 };
 
 /// Where the examples come from: `--data`, `--labels`, `--target` (shared by every subcommand).
@@ -195,6 +196,10 @@ pub struct TrainArgs {
     /// mini-batch, and the decision boundary for 2-D inputs [default: none].
     #[arg(long, value_name = "PATH")]
     pub plot: Option<PathBuf>,
+    /// The y axis of the figure's cost and learning-rate panels: log (every figure the same
+    /// way, so figures compare) or linear.
+    #[arg(long, value_enum, value_name = "SCALE", default_value_t = PlotScaleArg::Log)]
+    pub plot_scale: PlotScaleArg,
     /// Write epoch, lr, cost, accuracy (and validation_cost, validation_accuracy) per epoch to
     /// this CSV file [default: not written].
     #[arg(long, value_name = "PATH")]

@@ -163,3 +163,13 @@ impl From<OnOff> for bool {
         arg == OnOff::On
     }
 }
+
+/// `--plot-scale`: the y axis of the cost and learning-rate panels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum PlotScaleArg {
+    /// Logarithmic (points at or below zero are left out).
+    #[default]
+    Log,
+    /// Linear, from zero.
+    Linear,
+}

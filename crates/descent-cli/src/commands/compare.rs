@@ -14,7 +14,8 @@ use descent::{Backend, Scalar};
 use crate::args::{CompareArgs, OptimizerArg};
 use crate::failure::Failure;
 use crate::output::boundary::{grid_classes, grid_for};
-use crate::output::plot::{self, Boundary, Curve};
+use crate::output::describe;
+use crate::output::plot::{self, Boundary, Curve, Figure};
 use crate::output::progress::Progress;
 use crate::plan::TrainPlan;
 use crate::run::{OptimizerFlags, RunSpec, optimizer_config, refuse_given};
@@ -84,10 +85,13 @@ fn parse_optimizers(args: &CompareArgs) -> anyhow::Result<Vec<OptimizerConfig>> 
 /// One optimizer's results.
 struct RunResult {
     name: String,
+    /// The optimizer with its settings, for the figure.
+    label: String,
     cost: f64,
     accuracy: Option<f64>,
     seconds: f64,
     curve: Vec<f64>,
+    rates: Vec<f64>,
     classes: Option<Vec<usize>>,
 }
 
@@ -140,10 +144,12 @@ fn compare<T: Scalar, B: Backend<T>>(
             } else {
                 optimizer.name().to_string()
             },
+            label: describe::optimizer(optimizer),
             cost,
             accuracy,
             seconds,
             curve: history.epochs.iter().map(|e| e.cost).collect(),
+            rates: history.epochs.iter().map(|e| e.lr).collect(),
             classes,
         });
         if stopped {
@@ -159,35 +165,37 @@ fn compare<T: Scalar, B: Backend<T>>(
         )));
     }
     let Some(plot_path) = plot_path else { return Ok(()) };
-    let curves: Vec<Curve> = results
-        .iter()
-        .map(|r| Curve {
-            name: r.name.clone(),
-            costs: r.curve.clone(),
-            batch_costs: Vec::new(),
-            marked: None,
-        })
-        .collect();
+    let curves: Vec<Curve> =
+        results.iter().map(|r| Curve::epochs(r.label.clone(), r.curve.clone())).collect();
     let boundaries: Vec<Boundary> = results
         .iter()
         .filter_map(|r| {
             r.classes.clone().map(|classes| Boundary {
-                name: r.name.clone(),
+                name: r.label.clone(),
                 classes,
                 accuracy: r.accuracy,
             })
         })
         .collect();
-    let title = format!(
-        "{} — layers {}, lr {}, batch {}, {} epochs",
-        spec.data.data,
-        plan.layers_str(),
-        spec.lr,
-        spec.train.batch_size,
-        spec.train.epochs
-    );
-    let grid = boundary_grid.as_ref().map(|(g, p)| (*g, p.as_slice()));
-    plot::comparison(plot_path, &title, &curves, &boundaries, grid).map_err(Failure::Run)?;
+    // Every optimizer follows the same schedule: one rate curve says it.
+    let rates = results.first().map(|r| Curve::epochs("lr", r.rates.clone()));
+    let mut parts = vec![
+        format!("{} — layers {} ({})", spec.data.data, plan.layers_str(), spec.activation.name()),
+        format!("lr {}", spec.lr),
+    ];
+    parts.extend(describe::schedule(&spec.schedule, None));
+    parts.extend(describe::regularization(&plan.regularization(spec)));
+    parts.push(format!("batch {}, {} epochs", spec.train.batch_size, spec.train.epochs));
+    let figure = Figure {
+        title: parts.join(", "),
+        scale: spec.outputs.plot_scale,
+        costs: curves,
+        accuracies: Vec::new(),
+        rates: plot::changing(rates.into_iter().collect()),
+        boundaries,
+        grid: boundary_grid.as_ref().map(|(g, p)| (*g, p.as_slice())),
+    };
+    plot::draw(plot_path, &figure).map_err(Failure::Run)?;
     if !spec.outputs.quiet {
         println!("plot written to {}", plot_path.display());
     }

@@ -10,10 +10,10 @@ use std::ops::ControlFlow;
 
 use descent_course::{PRINTED_EPOCHS, Replay, Run, Settings, replay_until};
 
-use crate::args::{BackendArg, CourseArgs};
+use crate::args::{BackendArg, CourseArgs, PlotScaleArg};
 use crate::failure::Failure;
 use crate::output::boundary::{grid_classes, grid_for};
-use crate::output::plot::{self, Boundary, Curve};
+use crate::output::plot::{self, Boundary, Curve, Figure};
 use crate::run::{check_output_folder, check_plot_extension, course_settings};
 use crate::session::interrupt;
 
@@ -114,7 +114,7 @@ fn replay_all<B: Backend<f64>>(
         )));
     }
     if let Some(path) = &args.plot {
-        plot_runs(path, &outcomes).map_err(Failure::Run)?;
+        plot_runs(path, args.plot_scale, &outcomes).map_err(Failure::Run)?;
         if !args.json {
             println!("plot written to {}", path.display());
         }
@@ -206,37 +206,45 @@ fn describe(s: &Settings) -> String {
     parts.join(" ")
 }
 
-/// Cost curves of every run and each run's decision boundary over the moons.
+/// Cost curves of every run (and their learning rates, when one decays) and each run's
+/// decision boundary over the moons.
 fn plot_runs<B: Backend<f64>>(
     path: &std::path::Path,
+    scale: PlotScaleArg,
     outcomes: &[Outcome<B>],
 ) -> anyhow::Result<()> {
     let Some(first) = outcomes.first() else { return Ok(()) };
     let (grid, points) = grid_for(&first.replay.data, first.replay.mlp.output())
         .ok_or_else(|| anyhow!("the course's data is not 2-D data for a classifier"))?;
     let mut curves = Vec::with_capacity(outcomes.len());
+    let mut rates = Vec::with_capacity(outcomes.len());
     let mut boundaries = Vec::with_capacity(outcomes.len());
-    for Outcome { replay, .. } in outcomes {
-        curves.push(Curve {
-            name: replay.run.label().to_string(),
-            costs: replay.costs.clone(),
-            batch_costs: Vec::new(),
-            marked: None,
-        });
+    for Outcome { replay, changed, .. } in outcomes {
+        let label = replay.run.label().to_string();
+        let settings = changed.unwrap_or_else(|| replay.run.settings());
+        curves.push(Curve::epochs(label.clone(), replay.costs.clone()));
+        rates.push(Curve::epochs(label.clone(), settings.rates(replay.costs.len())?));
         boundaries.push(Boundary {
-            name: replay.run.label().to_string(),
+            name: label,
             classes: grid_classes(&replay.mlp, &grid)?,
             accuracy: Some(replay.accuracy),
         });
     }
     let epochs = first.replay.costs.len();
-    let title = match first.changed {
-        Some(_) => format!(
-            "the course notebook, changed — moons (300 examples), layers 2-5-2-1, batch 64, {epochs} epochs"
-        ),
-        None => format!(
-            "the course notebook replayed — moons (300 examples), layers 2-5-2-1, batch 64, {epochs} epochs"
-        ),
+    let what = match first.changed {
+        Some(s) => format!("the course notebook, changed ({})", describe(&s)),
+        None => "the course notebook replayed".to_owned(),
     };
-    plot::comparison(path, &title, &curves, &boundaries, Some((grid, &points)))
+    let figure = Figure {
+        title: format!(
+            "{what} — moons (300 examples), layers 2-5-2-1 (relu), batch 64, {epochs} epochs"
+        ),
+        scale,
+        costs: curves,
+        accuracies: Vec::new(),
+        rates: plot::changing(rates),
+        boundaries,
+        grid: Some((grid, &points)),
+    };
+    plot::draw(path, &figure)
 }

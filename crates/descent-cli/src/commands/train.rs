@@ -54,7 +54,7 @@ fn train_on<T: Scalar, B: Backend<T>>(
         history::write(path, &outcome).map_err(Failure::Run)?;
     }
     if let Some(path) = &spec.outputs.plot {
-        figure::draw(path, spec, plan, &mlp, &outcome).map_err(Failure::Run)?;
+        figure::draw(path, spec, plan, &mlp, &outcome, eval.as_ref()).map_err(Failure::Run)?;
     }
     Ok(())
 }

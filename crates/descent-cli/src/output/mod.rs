@@ -3,6 +3,7 @@
 //! the fold report of `cv`.
 
 pub mod boundary;
+pub mod describe;
 pub mod figure;
 pub mod folds;
 pub mod history;

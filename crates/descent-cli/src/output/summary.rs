@@ -39,12 +39,8 @@ pub fn print(spec: &RunSpec, plan: &TrainPlan, outcome: &Outcome, eval: Option<&
     let steps = outcome.history.epochs.len() * batches_per_epoch;
     let accuracy =
         |a: Option<f64>| a.map_or(String::new(), |a| format!(", training accuracy {a:.4}"));
-    // With early stopping, the network is the best epoch's: report that epoch.
     let best = outcome.stopping.and_then(|s| s.best).map(|(epoch, _)| epoch);
-    let shown = match best {
-        Some(b) => outcome.history.epochs.iter().position(|e| e.epoch == b),
-        None => outcome.history.epochs.len().checked_sub(1),
-    };
+    let shown = shown_epoch(outcome);
     let result = match (eval, shown.map(|i| &outcome.history.epochs[i])) {
         (Some(e), _) => format!("final cost {:.6}{}", e.cost, accuracy(e.accuracy)),
         (None, Some(epoch)) if best.is_some() => format!(
@@ -84,6 +80,24 @@ pub fn print(spec: &RunSpec, plan: &TrainPlan, outcome: &Outcome, eval: Option<&
     }
     if let Some(path) = &spec.outputs.save {
         println!("model saved to {}", path.display());
+    }
+}
+
+/// The index of the epoch the summary reports: with early stopping the best epoch (whose
+/// parameters the network holds), else the last.
+fn shown_epoch(outcome: &Outcome) -> Option<usize> {
+    match outcome.stopping.and_then(|s| s.best) {
+        Some((b, _)) => outcome.history.epochs.iter().position(|e| e.epoch == b),
+        None => outcome.history.epochs.len().checked_sub(1),
+    }
+}
+
+/// The training accuracy the summary prints: the `--final-eval` score's, else the reported
+/// epoch's (see [`shown_epoch`]).
+pub fn reported_accuracy(outcome: &Outcome, eval: Option<&Evaluation>) -> Option<f64> {
+    match eval {
+        Some(e) => e.accuracy,
+        None => shown_epoch(outcome).and_then(|i| outcome.history.epochs[i].accuracy),
     }
 }
 

@@ -36,7 +36,7 @@ pub use paths::check_no_clobber;
 pub use search::{Dimension, Scale, Search, Setting, Space, one_line};
 pub use validation::ValidationFile;
 
-use crate::args::{BackendArg, ColumnArgs, DataArgs, DtypeArg, TrainArgs};
+use crate::args::{BackendArg, ColumnArgs, DataArgs, DtypeArg, PlotScaleArg, TrainArgs};
 use checks::{flag_error, parse_class_weight, parse_dropout};
 use optimizer::{resolve_optimizer, resolve_schedule};
 use stored::{Stored, enum_value};
@@ -109,6 +109,8 @@ pub struct Outputs {
     pub save: Option<PathBuf>,
     /// The figure (`--plot`).
     pub plot: Option<PathBuf>,
+    /// `--plot-scale`.
+    pub plot_scale: PlotScaleArg,
     /// The per-epoch CSV (`--history`).
     pub history: Option<PathBuf>,
     /// No progress bar.
@@ -293,6 +295,7 @@ impl RunSpec {
         let outputs = Outputs {
             save: args.save.clone(),
             plot: args.plot.clone(),
+            plot_scale: args.plot_scale,
             history: args.history.clone(),
             quiet: args.quiet,
             final_eval: args.final_eval,

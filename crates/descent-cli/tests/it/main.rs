@@ -11,6 +11,7 @@ mod evaluation;
 mod files;
 mod generalize;
 mod model_file;
+mod plots;
 mod progress;
 mod reliability;
 mod safety;
