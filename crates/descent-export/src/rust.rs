@@ -1,0 +1,1 @@
+//! The Rust source export of a model file.
