@@ -21,26 +21,7 @@ use super::model::Model;
 /// What [`Model::validate`] returns, then [`Error::Length`] for `input` (not `n_inputs`
 /// long), `out` (not `n_outputs` long) or `scratch` (shorter than `scratch_len`).
 ///
-/// # Example
-/// ```
-/// use descent_infer::{Activation, Model, Output, predict};
-///
-/// // 2 inputs → 2 ReLU units → 1 sigmoid unit.
-/// const MODEL: Model<'static, f64> = Model {
-///     layers: &[2, 2, 1],
-///     weights: &[&[1.0, 0.0, 0.0, -1.0], &[1.0, 1.0]],
-///     biases: &[&[0.0, 0.0], &[0.0]],
-///     activation: Activation::Relu,
-///     output: Output::Sigmoid,
-///     standardize: None,
-/// };
-/// let mut scratch = [0.0; MODEL.scratch_len()];
-/// let mut out = [0.0; 1];
-/// predict(&MODEL, &[2.0, -1.0], &mut scratch, &mut out)?;
-/// // z = relu(2) + relu(1) = 3, σ(3) = 1/(1 + e^{-3}).
-/// assert!((out[0] - 0.952_574_126_822_433_4).abs() < 1e-15);
-/// # Ok::<(), descent_infer::Error>(())
-/// ```
+/// See the crate's docs for examples.
 pub fn predict<F: Float>(
     model: &Model<'_, F>,
     input: &[F],

@@ -44,6 +44,27 @@
 //! # Ok::<(), descent_infer::Error>(())
 //! ```
 //!
+//! A hand-computed case (`f64`, no standardization):
+//! ```
+//! use descent_infer::{Activation, Model, Output, predict};
+//!
+//! // 2 inputs → 2 ReLU units → 1 sigmoid unit.
+//! const MODEL: Model<'static, f64> = Model {
+//!     layers: &[2, 2, 1],
+//!     weights: &[&[1.0, 0.0, 0.0, -1.0], &[1.0, 1.0]],
+//!     biases: &[&[0.0, 0.0], &[0.0]],
+//!     activation: Activation::Relu,
+//!     output: Output::Sigmoid,
+//!     standardize: None,
+//! };
+//! let mut scratch = [0.0; MODEL.scratch_len()];
+//! let mut out = [0.0; 1];
+//! predict(&MODEL, &[2.0, -1.0], &mut scratch, &mut out)?;
+//! // z = relu(2) + relu(1) = 3, σ(3) = 1/(1 + e^{-3}).
+//! assert!((out[0] - 0.952_574_126_822_433_4).abs() < 1e-15);
+//! # Ok::<(), descent_infer::Error>(())
+//! ```
+//!
 //! # Size and stack
 //! Measured figures (code size per target, stack frames) are in the crate's README. The
 //! stack holds only a few frames of scalars: the buffers are the caller's.
@@ -56,6 +77,7 @@ mod float;
 mod forward;
 mod kind;
 mod model;
+pub mod source;
 
 pub use error::{Error, Part};
 pub use float::Float;
