@@ -66,8 +66,12 @@
 //! ```
 //!
 //! # Size and stack
-//! Measured figures (code size per target, stack frames) are in the crate's README. The
-//! stack holds only a few frames of scalars: the buffers are the caller's.
+//! On a Cortex-M4F (`thumbv7em-none-eabihf`, `opt-level = "s"`, LTO) a program predicting with
+//! an `f32` 4-16-16-3 network has 1.2 KB of code (3.6 KB with standardization, which runs in
+//! `f64` and so brings soft-float routines; 5.6 KB for an `f64` model), besides the weights.
+//! The stack holds a few frames of scalars (about 60 B for `f32`, 150 B for `f64`, measured)
+//! besides the buffers, which are the caller's. The crate's README has the figures and how
+//! they were measured (`examples/no-std`).
 
 #![no_std]
 #![warn(missing_docs)]
