@@ -157,8 +157,12 @@ fn header(s: &mut String, model: &ModelFile) {
             let _ = writeln!(s, "//! - {k}: `{}`", name.escape_debug());
         }
     }
-    // A program may use only some of the items (say `predict` but not `N_OUTPUTS`).
-    s.push_str("\n#![allow(dead_code)]\n\n");
+    // A program may use only some of the items (say `predict` but not `N_OUTPUTS`), and the
+    // weights are data: one may happen to be close to π or ln 2 (`approx_constant`).
+    s.push_str(
+        "\n#![allow(dead_code, clippy::approx_constant, clippy::excessive_precision)]\n\
+         #![allow(clippy::pedantic)]\n\n",
+    );
 }
 
 /// Values of the dtype, each written to read back exactly.

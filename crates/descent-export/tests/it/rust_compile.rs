@@ -241,5 +241,20 @@ fn generated_rust_agrees_with_descent_for_every_kind_and_compiles_in_a_no_std_cr
         &["--edition", "2024", "--crate-type", "rlib", "--crate-name", "exported", "lib.rs"],
         &dir,
     );
+    // And for a target without std, when the toolchain has one (`.ci/run` adds it).
+    let no_std_target = "thumbv7em-none-eabihf";
+    let sysroot = Command::new(rustc()).args(["--print", "sysroot"]).output().unwrap();
+    let sysroot = PathBuf::from(String::from_utf8(sysroot.stdout).unwrap().trim());
+    if sysroot.join("lib/rustlib").join(no_std_target).is_dir() {
+        run_rustc(
+            &["--edition", "2021", "--crate-type", "rlib", "--crate-name", "exported"]
+                .into_iter()
+                .chain(["--target", no_std_target, "--out-dir", "thumb", "lib.rs"])
+                .collect::<Vec<_>>(),
+            &dir,
+        );
+    } else {
+        eprintln!("{no_std_target} is not installed: the generated files were not built for it");
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }
