@@ -56,7 +56,7 @@ pub enum RustError {
     /// (NaN, infinite, too large for `f32`). `path` is the file being written, if any.
     #[error("cannot export {} as Rust source: {reason}", describe(.path.as_deref()))]
     Model {
-        /// The output file, when writing one ([`write`]).
+        /// The output file, when writing one ([`write()`]).
         path: Option<PathBuf>,
         /// What is wrong.
         reason: String,

@@ -47,7 +47,8 @@ fn run_rustc(args: &[&str], dir: &Path) {
     );
 }
 
-/// Every output × activation × dtype × standardization, on a few shapes.
+/// Every output × activation × dtype × standardization, on a few shapes, and networks
+/// without a hidden layer.
 fn grid() -> Vec<Case> {
     let mut cases = Vec::new();
     let shapes: [(&[usize], Output); 3] = [
@@ -65,6 +66,17 @@ fn grid() -> Vec<Case> {
                     cases.push(Case { model, x });
                 }
             }
+        }
+    }
+    // No hidden layer: the activation is never applied.
+    for dtype in [Dtype::F32, Dtype::F64] {
+        for (layers, output, standardize) in
+            [(&[6, 1][..], Output::Linear, true), (&[2, 1][..], Output::Sigmoid, false)]
+        {
+            let seed = cases.len() as u64 + 1;
+            let model = random_model(layers, Activation::Tanh, output, dtype, standardize, seed);
+            let x = inputs(&model, N_EXAMPLES, 1000 + seed);
+            cases.push(Case { model, x });
         }
     }
     cases
