@@ -138,11 +138,11 @@ fn header(s: &mut String, model: &ModelFile) {
             }
         }
         None => {
-            let _ = writeln!(
-                s,
-                "//! - 0 to {}: the model's numeric inputs (no names recorded)",
-                model.layers[0] - 1
-            );
+            let which = match model.layers[0] {
+                1 => "0".to_owned(),
+                n => format!("0 to {}", n - 1),
+            };
+            let _ = writeln!(s, "//! - {which}: the model's numeric inputs (no names recorded)");
         }
     }
     let outputs = match model.output {

@@ -77,6 +77,7 @@ fn docs_name_the_model_its_classes_and_its_standardization() {
     assert!(text.contains("pub const CLASS_NAMES: [&str; 2] = [\"0\", \"1\"];"));
     assert!(text.contains("pub fn predict_class(input: &[f32; N_INPUTS]) -> usize"));
     assert!(text.contains("no standardization"));
+    assert!(text.contains("//! - 0 to 1: the model's numeric inputs (no names recorded)"));
     assert!(!text.contains("INPUT_NAMES"));
     m.output = Output::Linear;
     m.dtype = Dtype::F64;
