@@ -335,8 +335,8 @@ pub fn predict_class(input: &[{float}; N_INPUTS]) -> usize {{
 /// descent-infer's modules, inlined as `mod infer`.
 fn inlined(s: &mut String) {
     s.push_str(
-        "\n/// descent-infer's forward pass, inlined (its modules as they are in the crate).\n\
-         mod infer {\n",
+        "\n/// descent-infer's forward pass, inlined (its modules as they are in the crate, whose\n\
+         /// items are `pub` there).\n#[allow(unreachable_pub)]\nmod infer {\n",
     );
     for (name, text) in descent_infer::source::MODULES {
         let _ = writeln!(s, "    pub mod {name} {{");

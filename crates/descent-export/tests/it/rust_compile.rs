@@ -243,8 +243,12 @@ fn generated_rust_agrees_with_descent_for_every_kind_and_compiles_in_a_no_std_cr
         "generated Rust vs descent: worst relative error f32 {worst_f32:.3e}, f64 {worst_f64:.3e}"
     );
 
-    // The same files as the modules of a `#![no_std]` library, warnings denied.
-    let mut lib = String::from("#![no_std]\n#![deny(warnings)]\n");
+    // The same files as the modules of a `#![no_std]` library, warnings (missing docs among
+    // them) denied, `unsafe` forbidden.
+    let mut lib = String::from(
+        "//! The exported models.\n#![no_std]\n#![forbid(unsafe_code)]\n\
+         #![warn(missing_docs, rust_2018_idioms, unreachable_pub)]\n#![deny(warnings)]\n",
+    );
     for i in 0..cases.len() {
         let _ = writeln!(lib, "pub mod m{i};");
     }

@@ -5,3 +5,4 @@ mod agreement;
 mod errors;
 mod math;
 mod no_alloc;
+mod source;
