@@ -88,3 +88,8 @@ pub use float::Float;
 pub use forward::{class_of, predict, predict_class};
 pub use kind::{Activation, Output};
 pub use model::{Model, Standardize, scratch_len};
+
+/// The README's example, compiled and run as a doc test.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExample;
