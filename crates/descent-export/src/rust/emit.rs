@@ -35,6 +35,13 @@ fn check(model: &ModelFile) -> Result<(), String> {
         standardize: model.standardize.as_ref().map(|s| Standardize { mean: &s.mean, std: &s.std }),
     };
     view.validate().map_err(|e| e.to_string())?;
+    if let Some(e) = model.encoding.as_ref().filter(|e| e.n_inputs() != model.layers[0]) {
+        return Err(format!(
+            "the table encoding names {} inputs but the network has {}",
+            e.n_inputs(),
+            model.layers[0]
+        ));
+    }
     let fits = |x: f64| match model.dtype {
         Dtype::F32 => (x as f32).is_finite(),
         Dtype::F64 => x.is_finite(),

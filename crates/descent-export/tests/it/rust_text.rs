@@ -154,3 +154,20 @@ fn write_is_atomic_and_its_errors_name_the_file() {
     assert!(!boxed.to_string().is_empty());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn an_encoding_of_another_width_is_refused() {
+    let dir = std::env::temp_dir().join(format!("descent-export-enc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("t.csv");
+    std::fs::write(&path, "a,b,label\n1,2,x\n3,4,y\n5,6,x\n").unwrap();
+    let table = descent_io::read_table(&path).unwrap();
+    let encoding = descent_io::TableEncoding::fit(&table, &[0, 1, 2], &Default::default()).unwrap();
+    assert_eq!(encoding.n_inputs(), 2);
+    let mut m = model(Dtype::F32, vec![vec![0.5, -1.0, 2.0], vec![0.25]]);
+    m.layers = vec![3, 1];
+    let m = m.with_encoding(encoding);
+    let e = source(&m).unwrap_err().to_string();
+    assert!(e.ends_with("the table encoding names 2 inputs but the network has 3"), "{e}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
