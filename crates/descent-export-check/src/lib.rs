@@ -52,15 +52,15 @@ pub fn tract_outputs(
     };
     let res = model.run(tvec!(input.into_tvalue()))?;
     let values: Vec<f64> = match dtype {
-        Dtype::F32 => res[0].as_slice::<f32>()?.iter().map(|&v| f64::from(v)).collect(),
-        Dtype::F64 => res[0].as_slice::<f64>()?.to_vec(),
+        Dtype::F32 => res[0].to_plain_array_view::<f32>()?.iter().map(|&v| f64::from(v)).collect(),
+        Dtype::F64 => res[0].to_plain_array_view::<f64>()?.iter().copied().collect(),
     };
     let labels = match res.get(1) {
         Some(t) => {
             if t.shape() != [n] {
                 return Err(TractError::msg(format!("label has shape {:?}, not [{n}]", t.shape())));
             }
-            Some(t.as_slice::<i64>()?.to_vec())
+            Some(t.cast_to::<i64>()?.to_plain_array_view::<i64>()?.iter().copied().collect())
         }
         None => None,
     };
@@ -88,7 +88,10 @@ fn forward<T: Scalar>(
     model: &ModelFile,
     x: &[f64],
     n_inputs: usize,
-) -> descent_core::Result<Outputs> {
+) -> descent_core::Result<Outputs>
+where
+    Ndarray: descent_core::Backend<T>,
+{
     let mut x = x.to_vec();
     if let Some(stats) = &model.standardize {
         for example in x.chunks_mut(n_inputs) {

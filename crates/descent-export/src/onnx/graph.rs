@@ -43,7 +43,10 @@ pub(super) fn graph(model: &ModelFile) -> GraphProto {
     for l in 1..=n_layers {
         let (w, b) = (&model.params[2 * (l - 1)], &model.params[2 * l - 1]);
         let (rows, cols) = param_shape(&model.layers, 2 * (l - 1));
-        g.initializer(&format!("W{l}"), &[rows, cols], w);
+        // W_l transposed, (n_{l-1}, n_l): MatMul then Add (tract's Gemm import fails on f64).
+        let wt: Vec<f64> =
+            (0..cols).flat_map(|j| (0..rows).map(move |i| w[i * cols + j])).collect();
+        g.initializer(&format!("W{l}"), &[cols, rows], &wt);
         g.initializer(&format!("b{l}"), &[rows], b);
         let last = l == n_layers;
         let z = if last && model.output == Output::Linear {
@@ -51,14 +54,9 @@ pub(super) fn graph(model: &ModelFile) -> GraphProto {
         } else {
             format!("z{l}")
         };
-        let transpose_b = int_attribute("transB", 1);
-        g.node(
-            "Gemm",
-            &format!("layer{l}_gemm"),
-            &[&x, &format!("W{l}"), &format!("b{l}")],
-            &z,
-            vec![transpose_b],
-        );
+        let product = format!("xw{l}");
+        g.node("MatMul", &format!("layer{l}_matmul"), &[&x, &format!("W{l}")], &product, vec![]);
+        g.node("Add", &format!("layer{l}_add"), &[&product, &format!("b{l}")], &z, vec![]);
         x = match (last, model.output, model.activation) {
             (false, _, Activation::Relu) => g.unary("Relu", l, &z, vec![]),
             (false, _, Activation::Tanh) => g.unary("Tanh", l, &z, vec![]),

@@ -65,7 +65,7 @@ fn a_softmax_model_has_an_input_an_output_and_a_label_with_a_dynamic_batch() {
         [(n("output"), 11, vec![n("N"), n("3")]), (n("label"), 7, vec![n("N")])]
     );
     let ops: Vec<&str> = graph.node.iter().map(|n| n.op_type.as_deref().unwrap()).collect();
-    assert_eq!(ops, ["Sub", "Div", "Gemm", "Relu", "Gemm", "Softmax", "ArgMax"]);
+    assert_eq!(ops, ["Sub", "Div", "MatMul", "Add", "Relu", "MatMul", "Add", "Softmax", "ArgMax"]);
     // The zero standard deviation divides by 1, as FeatureStats::apply does.
     let std =
         graph.initializer.iter().find(|t| t.name.as_deref() == Some("standardize_std")).unwrap();
@@ -89,8 +89,8 @@ fn an_f32_sigmoid_model_standardizes_in_double_and_a_linear_one_has_no_label() {
     assert_eq!(
         ops,
         [
-            "Cast", "Sub", "Div", "Cast", "Gemm", "Relu", "Gemm", "Sigmoid", "Greater", "Cast",
-            "Squeeze"
+            "Cast", "Sub", "Div", "Cast", "MatMul", "Add", "Relu", "MatMul", "Add", "Sigmoid",
+            "Greater", "Cast", "Squeeze"
         ]
     );
     assert_eq!(outputs(&file)[0].1, 1);
