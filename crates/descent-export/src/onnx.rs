@@ -13,8 +13,8 @@
 //! computes it: `Cast` to double (f32 models), `Sub` of the means, `Div` by the standard
 //! deviations (1 where a standard deviation is 0, as
 //! [`FeatureStats::apply`](descent_train::FeatureStats::apply)), `Cast` back to `T`. Each layer
-//! is one `Gemm` with `transB = 1` over the model's `W_l` as stored, row-major (n_l, n_{l-1}),
-//! followed by `Relu` or `Tanh` in the hidden layers and `Sigmoid`, `Softmax` (axis 1) or
+//! is `MatMul` by the transpose of the model's `W_l` (stored (n_{l-1}, n_l), row-major), then
+//! `Add` of `b_l` (not `Gemm`: tract's import of an f64 `Gemm` fails), followed by `Relu` or `Tanh` in the hidden layers and `Sigmoid`, `Softmax` (axis 1) or
 //! nothing in the output layer; dropout, a training device, is not in the graph. `label` is
 //! `Greater(output, 0.5)` → `Cast` → `Squeeze` for a sigmoid, `ArgMax` (axis 1,
 //! `select_last_index = 0`) for a softmax.
