@@ -14,8 +14,10 @@
 //! deviations (1 where a standard deviation is 0, as
 //! [`FeatureStats::apply`](descent_train::FeatureStats::apply)), `Cast` back to `T`. Each layer
 //! is `MatMul` by the transpose of the model's `W_l` (stored (n_{l-1}, n_l), row-major), then
-//! `Add` of `b_l` (not `Gemm`: tract's import of an f64 `Gemm` fails), followed by `Relu` or `Tanh` in the hidden layers and `Sigmoid`, `Softmax` (axis 1) or
-//! nothing in the output layer; dropout, a training device, is not in the graph. `label` is
+//! `Add` of `b_l` (not `Gemm`: tract's import of an f64 `Gemm` fails), followed by `Relu` or
+//! `Tanh` in the hidden layers and, in the output layer, the sigmoid as `1 / (1 + Exp(Neg z))`
+//! (not `Sigmoid`: tract has no f64 one and approximates the f32 one, 0.5% off at p ≈ 8e-7),
+//! `Softmax` (axis 1) or nothing; dropout, a training device, is not in the graph. `label` is
 //! `Greater(output, 0.5)` → `Cast` → `Squeeze` for a sigmoid, `ArgMax` (axis 1,
 //! `select_last_index = 0`) for a softmax.
 //!

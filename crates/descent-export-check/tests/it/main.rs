@@ -68,16 +68,6 @@ pub fn check(name: &str, model: &ModelFile, x: &[f64]) -> f64 {
         Dtype::F32 => F32_TOLERANCE,
         Dtype::F64 => F64_TOLERANCE,
     };
-    if model.dtype == Dtype::F64 && model.output == Output::Sigmoid {
-        // tract 0.23.9 has no f64 Sigmoid: the run must fail with exactly that (onnxruntime
-        // runs these files: `cargo xtask export-check`). When tract gains it, this fails and
-        // the comparison below takes over.
-        let err = tract_outputs(&path, model.dtype, x, n_inputs).unwrap_err();
-        assert!(format!("{err:#}").contains("Sigmoid does not support F64"), "{name}: {err:#}");
-        eprintln!("{name}: tract has no f64 Sigmoid (known limitation)");
-        std::fs::remove_file(&path).unwrap();
-        return 0.0;
-    }
     let mut worst = 0.0f64;
     for rows in [x, &x[..n_inputs]] {
         let ours = descent_outputs(model, rows, n_inputs).unwrap();

@@ -23,7 +23,8 @@ bill,island,mass,sex,species
 /// The table's rows encoded, the encoding, and the statistics `--standardize` would store
 /// (one-hot inputs: mean 0, std 0, so left as they are).
 fn encoded(target: &str, regression: bool) -> (TableEncoding, Vec<f64>, FeatureStats) {
-    let path = onnx_path("table").with_extension("csv");
+    // One file per test thread: the cases run in parallel.
+    let path = onnx_path(&format!("table-{:?}", std::thread::current().id())).with_extension("csv");
     std::fs::write(&path, CSV).unwrap();
     let table = read_table(&path).unwrap();
     let options = ColumnOptions { target: Some(target.into()), regression, ..Default::default() };
