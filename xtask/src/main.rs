@@ -5,6 +5,7 @@
 mod bench;
 mod chart;
 mod criterion;
+mod export_check;
 mod machine;
 mod process;
 mod report;
@@ -45,6 +46,11 @@ COMMANDS:
                       cache) and write its section of BENCHMARKS.md (bench does it too)
     stream-test       Run the ignored 4 GiB test of training from a memory-mapped file
                       in bounded private memory (descent-io)
+    export-check      Train four models with the debug `descent` (sigmoid, softmax, linear;
+                      relu and tanh; f32 and f64; with and without --standardize), export
+                      them to ONNX, check each with onnx.checker and run it in onnxruntime
+                      against `descent predict` (xtask/export_check.py; reported, not fatal,
+                      when Python lacks onnx or onnxruntime)
     tidy              Check every crate's src/: no import circle between modules, a `//!`
                       doc atop every file, no non-test file over 500 lines
     embed             Build and run examples/embed, a crate outside the workspace that uses
@@ -60,6 +66,7 @@ enum Task {
     StreamTest,
     Embed,
     Tidy,
+    ExportCheck,
     Fuzz { seconds: u64 },
 }
 
@@ -84,6 +91,7 @@ fn main() -> ExitCode {
         Task::StreamTest => stream::test(),
         Task::Embed => embed(),
         Task::Tidy => tidy::run(),
+        Task::ExportCheck => export_check::run(),
         Task::Fuzz { seconds } => fuzz(seconds),
     };
     match res {
@@ -108,6 +116,7 @@ fn parse(args: &[String]) -> anyhow::Result<Task> {
         }
         ("embed", []) => Ok(Task::Embed),
         ("tidy", []) => Ok(Task::Tidy),
+        ("export-check", []) => Ok(Task::ExportCheck),
         ("stream-bench", []) => Ok(Task::StreamBench { quick: false }),
         ("stream-bench", ["--quick"]) => Ok(Task::StreamBench { quick: true }),
         ("stream-test", []) => Ok(Task::StreamTest),
@@ -116,7 +125,10 @@ fn parse(args: &[String]) -> anyhow::Result<Task> {
             Ok(seconds) if seconds > 0 => Ok(Task::Fuzz { seconds }),
             _ => bail!("--seconds {n}: expected a positive number of seconds"),
         },
-        ("bench" | "embed" | "fuzz" | "stream-bench" | "stream-test" | "tidy", _) => {
+        (
+            "bench" | "embed" | "export-check" | "fuzz" | "stream-bench" | "stream-test" | "tidy",
+            _,
+        ) => {
             bail!("unexpected arguments to `{command}`: {rest:?}")
         }
         _ => bail!("unknown command `{command}`"),

@@ -47,6 +47,7 @@ fn main() -> ExitCode {
         args::Command::Course(a) => commands::course::run(a),
         args::Command::Gen(a) => commands::generate::run(a),
         args::Command::Encode(a) => commands::encode::run(a),
+        args::Command::Export(a) => commands::export::run(a),
         args::Command::Cv(a) => commands::cv::run(a, sub("cv")),
         args::Command::Tune(a) => commands::tune::run(a),
     };

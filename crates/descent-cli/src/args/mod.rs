@@ -4,6 +4,7 @@
 
 mod control;
 mod encode;
+mod export;
 mod train;
 mod tune;
 mod values;
@@ -12,6 +13,7 @@ use clap::{Args, Parser, Subcommand};
 
 pub use control::{ControlArgs, MonitorArg};
 pub use encode::EncodeArgs;
+pub use export::ExportArgs;
 pub use train::{ColumnArgs, DataArgs, TrainArgs};
 pub use tune::{ScoreArg, TuneArgs, TuneFlags};
 
@@ -68,6 +70,9 @@ pub enum Command {
     /// Encode a table (CSV or Parquet) of any size, row by row, into float32 .npy features and
     /// labels for `train`, with the encoding beside them (<stem>.encoding.json).
     Encode(EncodeArgs),
+    /// Write a saved model in a format other runtimes read: ONNX (--onnx), its
+    /// standardization inside the graph.
+    Export(ExportArgs),
 }
 
 /// `descent course` flags.

@@ -6,6 +6,7 @@ pub mod course;
 pub mod cv;
 pub mod encode;
 pub mod eval;
+pub mod export;
 pub mod generate;
 pub mod predict;
 pub mod train;

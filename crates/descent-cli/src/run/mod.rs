@@ -6,6 +6,7 @@
 mod checks;
 mod control;
 mod course;
+mod export;
 mod holdout;
 mod optimizer;
 mod paths;
@@ -30,6 +31,7 @@ pub use checks::{
 };
 pub use control::ControlSpec;
 pub use course::course_settings;
+pub use export::{ExportSpec, Format};
 pub use holdout::Holdout;
 pub use optimizer::{OptimizerFlags, optimizer_config};
 pub use paths::check_no_clobber;

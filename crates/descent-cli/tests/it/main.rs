@@ -8,6 +8,7 @@ mod course;
 mod cv;
 mod encode;
 mod evaluation;
+mod export;
 mod files;
 mod generalize;
 mod model_file;
