@@ -6,6 +6,7 @@ mod bench;
 mod chart;
 mod criterion;
 mod export_check;
+mod kernel_timings;
 mod machine;
 mod process;
 mod report;
@@ -53,6 +54,10 @@ COMMANDS:
                       when Python lacks onnx or onnxruntime)
     tidy              Check every crate's src/: no import circle between modules, a `//!`
                       doc atop every file, no non-test file over 500 lines
+    kernel-timings    Build descent-benches' kernel-timings twice, for the generic x86-64
+                      target and for x86-64-v3 (RUSTFLAGS, target/cpu-*), run them
+                      alternately and print axpy, Adam, faer's register trap and the course
+                      step side by side
     embed             Build and run examples/embed, a crate outside the workspace that uses
                       descent with the faer feature only (target dir target/embed)
     help, --help, -h  Print this help
@@ -67,6 +72,7 @@ enum Task {
     Embed,
     Tidy,
     ExportCheck,
+    KernelTimings,
     Fuzz { seconds: u64 },
 }
 
@@ -92,6 +98,7 @@ fn main() -> ExitCode {
         Task::Embed => embed(),
         Task::Tidy => tidy::run(),
         Task::ExportCheck => export_check::run(),
+        Task::KernelTimings => kernel_timings::run(),
         Task::Fuzz { seconds } => fuzz(seconds),
     };
     match res {
@@ -117,6 +124,7 @@ fn parse(args: &[String]) -> anyhow::Result<Task> {
         ("embed", []) => Ok(Task::Embed),
         ("tidy", []) => Ok(Task::Tidy),
         ("export-check", []) => Ok(Task::ExportCheck),
+        ("kernel-timings", []) => Ok(Task::KernelTimings),
         ("stream-bench", []) => Ok(Task::StreamBench { quick: false }),
         ("stream-bench", ["--quick"]) => Ok(Task::StreamBench { quick: true }),
         ("stream-test", []) => Ok(Task::StreamTest),
@@ -126,7 +134,8 @@ fn parse(args: &[String]) -> anyhow::Result<Task> {
             _ => bail!("--seconds {n}: expected a positive number of seconds"),
         },
         (
-            "bench" | "embed" | "export-check" | "fuzz" | "stream-bench" | "stream-test" | "tidy",
+            "bench" | "embed" | "export-check" | "fuzz" | "kernel-timings" | "stream-bench"
+            | "stream-test" | "tidy",
             _,
         ) => {
             bail!("unexpected arguments to `{command}`: {rest:?}")
@@ -200,7 +209,20 @@ pub(crate) fn run_cargo(args: &[&str]) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn path_str(path: &Path) -> anyhow::Result<&str> {
+/// Runs cargo with `args` and the extra environment `env` in the repository root, failing
+/// when it fails.
+pub(crate) fn run_cargo_with_env(args: &[&str], env: &[(&str, &str)]) -> anyhow::Result<()> {
+    let shown: Vec<String> = env.iter().map(|(k, v)| format!("{k}=\"{v}\"")).collect();
+    eprintln!("$ {} cargo {}", shown.join(" "), args.join(" "));
+    let status =
+        cargo().envs(env.iter().copied()).args(args).status().context("could not start cargo")?;
+    if !status.success() {
+        bail!("`cargo {}` failed ({status})", args.join(" "));
+    }
+    Ok(())
+}
+
+pub(crate) fn path_str(path: &Path) -> anyhow::Result<&str> {
     path.to_str().with_context(|| format!("path {} is not UTF-8", path.display()))
 }
 

@@ -234,13 +234,14 @@ pub trait Backend<T: Scalar>: Send + Sync + 'static {
         if rows == 0 {
             return Ok(());
         }
+        let route = simd::route(rows * cols);
         // Contiguous storage: one pass over the buffer, no per-column call.
         if let Some(o) = Self::as_mut_slice(out) {
-            simd::update_chunks(o, v, |o, v| o + v);
+            simd::update_chunks(route, o, v, |o, v| o + v);
             return Ok(());
         }
         for j in 0..cols {
-            simd::update_with(Self::col_mut(out, j), v, |o, v| o + v);
+            simd::update_with(route, Self::col_mut(out, j), v, |o, v| o + v);
         }
         Ok(())
     }
@@ -259,17 +260,18 @@ pub trait Backend<T: Scalar>: Send + Sync + 'static {
         // Both branches add each row's elements left to right, so they round alike.
         if beta == T::ZERO {
             o.fill(T::ZERO);
+            let route = simd::route(rows * cols);
             match Self::as_slice(a) {
                 // Contiguous storage: the same additions in the same order, without a call
                 // per column.
-                Some(a) if rows > 0 => elementwise::sum_chunks(o, a),
+                Some(a) if rows > 0 => elementwise::sum_chunks(route, o, a),
                 _ => {
                     for j in 0..cols {
-                        simd::update_with(o, Self::col(a, j), |o, x| o + x);
+                        simd::update_with(route, o, Self::col(a, j), |o, x| o + x);
                     }
                 }
             }
-            simd::update(o, |o| o * alpha);
+            simd::update(simd::route(rows), o, |o| o * alpha);
         } else {
             for (i, o) in o.iter_mut().enumerate() {
                 let mut acc = T::ZERO;

@@ -3,8 +3,9 @@
 //! A backend stores a matrix column-major, possibly with padding between columns (faer does),
 //! so these helpers walk one contiguous column at a time, or the whole buffer at once when
 //! [`Columns::as_slice`] says it is contiguous. The closures are `#[inline]`-friendly so the
-//! compiler vectorises the inner loops, which run through [`simd`]: AVX-512 where the CPU has
-//! it, for slices of at least [`simd::DISPATCH_MIN_LEN`] elements, with the same results. Every
+//! compiler vectorises the inner loops; each op picks one [`simd::route`] for its whole matrix,
+//! so every column of it runs in the copy compiled for this CPU (AVX2 + FMA, AVX-512 for at
+//! least [`simd::DISPATCH_MIN_LEN`] elements), with the same results. Every
 //! function checks shapes and returns [`Error::ShapeMismatch`] naming `op` on a mismatch; none
 //! allocates.
 
@@ -41,13 +42,14 @@ pub fn map_into<T: Scalar, B: Columns<T> + ?Sized>(
     f: impl Fn(T) -> T,
 ) -> Result<()> {
     check_shape(op, B::shape(out), B::shape(a))?;
+    let route = simd::route(len::<T, B>(a));
     if let (Some(a), Some(o)) = (B::as_slice(a), B::as_mut_slice(out)) {
-        simd::map(o, a, f);
+        simd::map(route, o, a, f);
         return Ok(());
     }
     for j in 0..B::shape(a).1 {
         let (a, o) = (B::col(a, j), B::col_mut(out, j));
-        simd::map(o, a, &f);
+        simd::map(route, o, a, &f);
     }
     Ok(())
 }
@@ -66,13 +68,14 @@ pub fn zip_into<T: Scalar, B: Columns<T> + ?Sized>(
 ) -> Result<()> {
     check_shape(op, B::shape(a), B::shape(b))?;
     check_shape(op, B::shape(a), B::shape(out))?;
+    let route = simd::route(len::<T, B>(a));
     if let (Some(a), Some(b), Some(o)) = (B::as_slice(a), B::as_slice(b), B::as_mut_slice(out)) {
-        simd::zip(o, a, b, f);
+        simd::zip(route, o, a, b, f);
         return Ok(());
     }
     for j in 0..B::shape(a).1 {
         let (a, b, o) = (B::col(a, j), B::col(b, j), B::col_mut(out, j));
-        simd::zip(o, a, b, &f);
+        simd::zip(route, o, a, b, &f);
     }
     Ok(())
 }
@@ -80,12 +83,13 @@ pub fn zip_into<T: Scalar, B: Columns<T> + ?Sized>(
 /// `out[i] = f(out[i])` for every element.
 #[inline]
 pub fn update<T: Scalar, B: Columns<T> + ?Sized>(out: &mut B::Matrix, f: impl Fn(T) -> T) {
+    let route = simd::route(len::<T, B>(out));
     if let Some(o) = B::as_mut_slice(out) {
-        simd::update(o, f);
+        simd::update(route, o, f);
         return;
     }
     for j in 0..B::shape(out).1 {
-        simd::update(B::col_mut(out, j), &f);
+        simd::update(route, B::col_mut(out, j), &f);
     }
 }
 
@@ -101,13 +105,14 @@ pub fn update_with<T: Scalar, B: Columns<T> + ?Sized>(
     f: impl Fn(T, T) -> T,
 ) -> Result<()> {
     check_shape(op, B::shape(out), B::shape(a))?;
+    let route = simd::route(len::<T, B>(a));
     if let (Some(a), Some(o)) = (B::as_slice(a), B::as_mut_slice(out)) {
-        simd::update_with(o, a, f);
+        simd::update_with(route, o, a, f);
         return Ok(());
     }
     for j in 0..B::shape(a).1 {
         let (a, o) = (B::col(a, j), B::col_mut(out, j));
-        simd::update_with(o, a, &f);
+        simd::update_with(route, o, a, &f);
     }
     Ok(())
 }
@@ -134,6 +139,7 @@ pub fn update3_with<T: Scalar, B: Columns<T> + ?Sized>(
     check_shape(op, shape, B::shape(p))?;
     check_shape(op, shape, B::shape(s1))?;
     check_shape(op, shape, B::shape(s2))?;
+    let route = simd::route(shape.0 * shape.1);
     if B::as_slice(g).is_some()
         && B::as_slice(p).is_some()
         && B::as_slice(s1).is_some()
@@ -144,12 +150,13 @@ pub fn update3_with<T: Scalar, B: Columns<T> + ?Sized>(
         let p = B::as_mut_slice(p).expect("checked contiguous");
         let s1 = B::as_mut_slice(s1).expect("checked contiguous");
         let s2 = B::as_mut_slice(s2).expect("checked contiguous");
-        simd::update3(p, s1, s2, g, f);
+        simd::update3(route, p, s1, s2, g, f);
         return Ok(());
     }
     for j in 0..shape.1 {
-        let (g, p, s1, s2) = (B::col(g, j), B::col_mut(p, j), B::col_mut(s1, j), B::col_mut(s2, j));
-        simd::update3(p, s1, s2, g, &f);
+        let (g, p) = (B::col(g, j), B::col_mut(p, j));
+        let (s1, s2) = (B::col_mut(s1, j), B::col_mut(s2, j));
+        simd::update3(route, p, s1, s2, g, &f);
     }
     Ok(())
 }
@@ -170,13 +177,14 @@ pub fn update2_with<T: Scalar, B: Columns<T> + ?Sized>(
     let shape = B::shape(g);
     check_shape(op, shape, B::shape(p))?;
     check_shape(op, shape, B::shape(s))?;
+    let route = simd::route(shape.0 * shape.1);
     if let (Some(g), Some(p), Some(s)) = (B::as_slice(g), B::as_mut_slice(p), B::as_mut_slice(s)) {
-        simd::update2(p, s, g, f);
+        simd::update2(route, p, s, g, f);
         return Ok(());
     }
     for j in 0..shape.1 {
         let (g, p, s) = (B::col(g, j), B::col_mut(p, j), B::col_mut(s, j));
-        simd::update2(p, s, g, &f);
+        simd::update2(route, p, s, g, &f);
     }
     Ok(())
 }
@@ -188,18 +196,14 @@ pub fn fold<T: Scalar, B: Columns<T> + ?Sized, A>(
     init: A,
     mut f: impl FnMut(A, T) -> A,
 ) -> A {
-    let mut acc = init;
+    let route = simd::route(len::<T, B>(m));
     if let Some(all) = B::as_slice(m) {
         // Contiguous storage is column-major: the same order as the column walk below.
-        for &x in all {
-            acc = f(acc, x);
-        }
-        return acc;
+        return simd::fold(route, all, init, f);
     }
+    let mut acc = init;
     for j in 0..B::shape(m).1 {
-        for &x in B::col(m, j) {
-            acc = f(acc, x);
-        }
+        acc = simd::fold(route, B::col(m, j), acc, &mut f);
     }
     acc
 }
@@ -211,7 +215,7 @@ pub fn fold<T: Scalar, B: Columns<T> + ?Sized, A>(
 /// fixed-size array the compiler holds in registers, instead of a load and store of `o` per
 /// element; the additions and their order are the same either way.
 #[inline]
-pub fn sum_chunks<T: Scalar>(o: &mut [T], a: &[T]) {
+pub fn sum_chunks<T: Scalar>(route: simd::Route, o: &mut [T], a: &[T]) {
     fn fixed<T: Scalar, const R: usize>(o: &mut [T], a: &[T]) {
         let mut acc = [T::ZERO; R];
         acc.copy_from_slice(o);
@@ -233,8 +237,15 @@ pub fn sum_chunks<T: Scalar>(o: &mut [T], a: &[T]) {
         7 => fixed::<T, 7>(o, a),
         8 => fixed::<T, 8>(o, a),
         // Wide: a vector of row sums, each added to left to right, one column at a time.
-        _ => simd::sum_chunks_wide(o, a),
+        _ => simd::sum_chunks_wide(route, o, a),
     }
+}
+
+/// The number of elements of `m`: the length [`simd::route`] chooses the copy by.
+#[inline(always)]
+fn len<T, B: Columns<T> + ?Sized>(m: &B::Matrix) -> usize {
+    let (rows, cols) = B::shape(m);
+    rows * cols
 }
 
 /// Checks that `index < len`, naming `op` otherwise.

@@ -1,63 +1,85 @@
-//! Runtime dispatch of the elementwise slice loops to AVX-512, where the CPU has it.
+//! Runtime dispatch of the elementwise loops to AVX2 + FMA and to AVX-512, where the CPU has
+//! them, whatever target the crate was built for.
 //!
-//! The workspace is built for x86-64-v3 (AVX2 + FMA, `.cargo/config.toml`), which every
-//! x86-64 CPU since 2013–2015 runs; a binary built with `target-cpu=native` on an AVX-512
-//! machine would crash on the others. Instead, each loop here is compiled twice: inline for
-//! the build's baseline, and as a separate function with AVX-512 (F, BW, CD, DQ, VL) enabled
-//! (multiversion's `target` attribute). [`level`] asks multiversion's dispatcher once which
-//! clone this CPU gets — AVX-512 only with Ice Lake's extensions too (VBMI2 and the rest:
-//! Intel Ice Lake and later, AMD Zen 4 and later), where 512-bit code does not lower the
-//! clock — and caches the answer in an atomic; every later call is one load and a branch.
+//! Every loop here ([`map`], [`zip`], [`update`], …) exists in three copies:
 //!
-//! The dispatch branch is not free on tiny slices: measured with criterion on a 320-element
-//! ReLU (the course's 5×64 layer), multiversion's own dispatcher cost +10–15 ns (1.4–1.5×)
-//! and even the cached branch about +10 ns, while below the threshold the loop ran as fast
-//! as before. So slices shorter than [`DISPATCH_MIN_LEN`] skip the dispatch entirely and run
-//! the baseline loop inlined into the caller; longer ones (≥ 150 ns of work) branch once.
+//! - **inline**, for the build's baseline, in the caller;
+//! - **AVX2 + FMA** (multiversion's `target` attribute), for a build whose baseline lacks them:
+//!   the generic x86-64 target, which is what a crate embedding descent gets by default and
+//!   what the workspace builds. There, outside these copies, `f32::mul_add` is a call into
+//!   libm for every element and vectors are 128 bits wide (`axpy` on 1,000 f32: 2.0 µs inline,
+//!   70 ns in this copy; `cargo xtask kernel-timings`);
+//! - **AVX-512** (F, BW, CD, DQ, VL), for work of at least [`DISPATCH_MIN_LEN`] elements on a
+//!   CPU that has it.
 //!
-//! **Results do not depend on the clone.** The loops apply the caller's closure to each
-//! element on its own, in order; a wider vector only does more elements per instruction.
-//! Rust never fuses `a * b + c` into an FMA by itself, so both clones round alike; where a
-//! closure calls `mul_add`, both use the FMA instruction (x86-64-v3 has it).
+//! An op picks the copy once, for its whole matrix ([`route`]), and passes the [`Route`] to
+//! each loop call (one per column on a padded backend). Each copy is a function compiled with
+//! its features whose body is the `#[inline(always)]` loop with the caller's per-element
+//! closure inlined into it; the closure stays small, so the compiler inlines it (a whole op
+//! passed as one closure was not inlined, and ran at baseline speed inside the AVX-512 copy).
+//!
+//! [`level`] asks multiversion's dispatcher once which copies this CPU can run and caches the
+//! answer in an atomic; every later [`route`] is one load and a branch. The branch is not free
+//! on tiny work: measured with criterion on a 320-element ReLU (the course's 5×64 layer), the
+//! cached branch cost about +10 ns when it led to a call. So in a build whose baseline already
+//! has AVX2 + FMA (x86-64-v3), work shorter than [`DISPATCH_MIN_LEN`] skips the dispatch and
+//! runs inline; in a generic build it takes the AVX2 copy whatever its length (a call costs
+//! less than one libm `fmaf`).
+//!
+//! **Results do not depend on the copy.** The loops apply the caller's closure to each
+//! element on its own, in order; a wider vector only does more elements per instruction. Rust
+//! never fuses `a * b + c` into an FMA by itself, so every copy rounds alike; where a closure
+//! calls `mul_add`, each copy computes the exactly rounded fused product-sum (the FMA
+//! instruction, or libm's `fma`, which returns the same value).
 
-#![allow(unsafe_code)] // Calls of the AVX-512 clones, each after `wide` checked the CPU.
+#![allow(unsafe_code)] // Calls of the feature-enabled copies, each after the CPU was checked.
 
 use std::sync::atomic::{AtomicU8, Ordering};
 
 use multiversion::multiversion;
 
-/// Slices shorter than this run the baseline loop inline, without the dispatch branch. At
-/// this length a loop takes 150 ns or more on AVX2, so the branch is noise, while the slices
-/// of small networks (the course's 64–320 elements, a 64×32 layer's 2,048) are untouched.
+/// Work shorter than this runs inline in a build whose baseline has AVX2 + FMA, without the
+/// dispatch branch, and never takes the AVX-512 copy. At this length a loop takes 150 ns or more
+/// on AVX2, so the branch is noise, while the work of small networks (the course's 64–320
+/// elements, a 64×32 layer's 2,048) is untouched.
 pub const DISPATCH_MIN_LEN: usize = 4096;
 
-/// Which compiled clone of the elementwise loops this CPU runs.
+/// Which compiled copy of the elementwise loops this CPU can run at best.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SimdLevel {
-    /// The AVX-512 clone (x86-64 with AVX-512 F/BW/CD/DQ/VL and Ice Lake's extensions).
+    /// The AVX-512 copy (x86-64 with AVX-512 F/BW/CD/DQ/VL).
     Avx512,
-    /// The build's baseline (x86-64-v3, AVX2 + FMA, for the workspace's own builds).
+    /// The AVX2 + FMA copy (x86-64-v3 and later: Intel since Haswell, AMD since Excavator).
+    Avx2,
+    /// The build's baseline only (another architecture, or an x86-64 CPU without AVX2 + FMA).
     Baseline,
 }
 
 impl SimdLevel {
-    /// A short name for reports: `"avx512"` or `"baseline"`.
+    /// A short name for reports: `"avx512"`, `"avx2"` or `"baseline"`.
     #[must_use]
     pub fn name(self) -> &'static str {
         match self {
             SimdLevel::Avx512 => "avx512",
+            SimdLevel::Avx2 => "avx2",
             SimdLevel::Baseline => "baseline",
         }
     }
 }
 
-/// The clone the dispatched loops run on this CPU: asked of multiversion's dispatcher on the
-/// first call, then read from a cache.
+/// Whether this build's baseline already has AVX2 and FMA (a `-C target-cpu=x86-64-v3` build
+/// does; the generic x86-64 target, which the workspace builds, does not).
+pub const BASELINE_HAS_AVX2_FMA: bool =
+    cfg!(all(target_arch = "x86_64", target_feature = "avx2", target_feature = "fma"));
+
+/// The best copy this CPU runs: asked of multiversion's dispatcher on the first call, then
+/// read from a cache.
 #[must_use]
 #[inline]
 pub fn level() -> SimdLevel {
     match LEVEL.load(Ordering::Relaxed) {
         AVX512 => SimdLevel::Avx512,
+        AVX2 => SimdLevel::Avx2,
         BASELINE => SimdLevel::Baseline,
         _ => detect_level(),
     }
@@ -67,42 +89,130 @@ pub fn level() -> SimdLevel {
 static LEVEL: AtomicU8 = AtomicU8::new(UNKNOWN);
 const UNKNOWN: u8 = 0;
 const BASELINE: u8 = 1;
-const AVX512: u8 = 2;
+const AVX2: u8 = 2;
+const AVX512: u8 = 3;
 
 #[cold]
 fn detect_level() -> SimdLevel {
     let level = selected_level();
-    let code = if level == SimdLevel::Avx512 { AVX512 } else { BASELINE };
+    let code = match level {
+        SimdLevel::Avx512 => AVX512,
+        SimdLevel::Avx2 => AVX2,
+        SimdLevel::Baseline => BASELINE,
+    };
     LEVEL.store(code, Ordering::Relaxed);
     level
 }
 
-/// Whether a loop over `len` elements runs the AVX-512 clone.
-#[inline(always)]
-fn wide(len: usize) -> bool {
-    len >= DISPATCH_MIN_LEN && level() == SimdLevel::Avx512
-}
-
-#[multiversion(targets("x86_64+avx512f+avx512bw+avx512cd+avx512dq+avx512vl"))]
+#[multiversion(targets(
+    "x86_64+avx512f+avx512bw+avx512cd+avx512dq+avx512vl",
+    "x86_64+avx+avx2+fma"
+))]
 fn selected_level() -> SimdLevel {
-    if multiversion::target::target_cfg_f!(target_feature = "avx512f") {
-        SimdLevel::Avx512
-    } else {
-        SimdLevel::Baseline
+    let avx512 = multiversion::target::target_cfg_f!(target_feature = "avx512f");
+    let avx2 =
+        multiversion::target::target_cfg_f!(all(target_feature = "avx2", target_feature = "fma"));
+    match (avx512, avx2) {
+        (true, _) => SimdLevel::Avx512,
+        (false, true) => SimdLevel::Avx2,
+        (false, false) => SimdLevel::Baseline,
     }
 }
 
-/// `o[i] = f(a[i])`. The slices have equal lengths (the callers check shapes).
-#[inline]
-pub fn map<T: Copy>(o: &mut [T], a: &[T], f: impl Fn(T) -> T) {
-    debug_assert_eq!(o.len(), a.len());
-    #[cfg(target_arch = "x86_64")]
-    if wide(o.len()) {
-        // SAFETY: `wide` is true only on a CPU with every feature the clone enables.
-        unsafe { map_avx512(o, a, &f) };
-        return;
+/// Which copy of a loop runs: the argument every loop of this module takes first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    /// The build's baseline, inline in the caller.
+    Inline,
+    /// The AVX2 + FMA copy.
+    Avx2,
+    /// The AVX-512 copy.
+    Avx512,
+}
+
+/// Which copy of the loops runs work of `len` elements on this CPU, in this build: chosen once
+/// per op (for the whole matrix) and passed to every loop call of that op.
+#[must_use]
+#[inline(always)]
+pub fn route(len: usize) -> Route {
+    if BASELINE_HAS_AVX2_FMA {
+        if len >= DISPATCH_MIN_LEN && level() == SimdLevel::Avx512 {
+            return Route::Avx512;
+        }
+        return Route::Inline;
     }
-    map_loop(o, a, &f);
+    match level() {
+        SimdLevel::Avx512 if len >= DISPATCH_MIN_LEN => Route::Avx512,
+        SimdLevel::Avx512 | SimdLevel::Avx2 => Route::Avx2,
+        SimdLevel::Baseline => Route::Inline,
+    }
+}
+
+/// Clears the upper halves of the vector registers (`vzeroupper`) in a build whose baseline
+/// lacks AVX2, on a CPU that has AVX; does nothing otherwise.
+///
+/// For a caller of a library routine that returns with them dirty: faer's x86 GEMM kernels do
+/// (docs/dependencies.md, trap 3), and every legacy-SSE instruction of the same thread
+/// afterwards — all scalar floating-point code of a generic x86-64 build — then runs several
+/// times slower until the next `vzeroupper` (measured on AMD Zen 5: an Adam update of 1M f32
+/// after a faer GEMM took 3.3 ms instead of 0.76). Code compiled with AVX (this module's
+/// copies, a x86-64-v3 build) is VEX-encoded and unaffected, so there it is not needed.
+#[inline]
+pub fn clear_upper_registers() {
+    #[cfg(target_arch = "x86_64")]
+    if !BASELINE_HAS_AVX2_FMA && level() != SimdLevel::Baseline {
+        // SAFETY: a level above `Baseline` means the CPU has AVX2, hence AVX.
+        unsafe { vzeroupper() };
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+unsafe fn vzeroupper() {
+    std::arch::x86_64::_mm256_zeroupper();
+}
+
+/// Calls the copy of a loop that `route` names: `$loop` inline, or its `$avx2` / `$avx512`
+/// clone (made by [`clones!`]).
+macro_rules! dispatch {
+    ($route:expr, $loop:ident, $avx2:ident, $avx512:ident, ($($arg:expr),*)) => {
+        match $route {
+            // SAFETY: `route` names a copy only when `level` found every feature it enables.
+            #[cfg(target_arch = "x86_64")]
+            Route::Avx2 => unsafe { $avx2($($arg),*) },
+            // SAFETY: as above.
+            #[cfg(target_arch = "x86_64")]
+            Route::Avx512 => unsafe { $avx512($($arg),*) },
+            _ => $loop($($arg),*),
+        }
+    };
+}
+
+/// The AVX2 + FMA and AVX-512 clones of a loop: functions compiled with those features whose
+/// body is the `#[inline(always)]` loop, with the caller's per-element closure inlined into it.
+macro_rules! clones {
+    ($loop:ident, $avx2:ident, $avx512:ident, [$($gen:tt)*], ($($arg:ident: $ty:ty),*)
+        $(-> $ret:ty)?) => {
+        #[cfg(target_arch = "x86_64")]
+        #[multiversion::target("x86_64+avx+avx2+fma")]
+        unsafe fn $avx2<$($gen)*>($($arg: $ty),*) $(-> $ret)? {
+            $loop($($arg),*)
+        }
+
+        #[cfg(target_arch = "x86_64")]
+        #[multiversion::target("x86_64+avx512f+avx512bw+avx512cd+avx512dq+avx512vl")]
+        unsafe fn $avx512<$($gen)*>($($arg: $ty),*) $(-> $ret)? {
+            $loop($($arg),*)
+        }
+    };
+}
+
+/// `o[i] = f(a[i])`, in the copy `route` names. The slices have equal lengths (the callers
+/// check shapes).
+#[inline]
+pub fn map<T: Copy>(route: Route, o: &mut [T], a: &[T], f: impl Fn(T) -> T) {
+    debug_assert_eq!(o.len(), a.len());
+    dispatch!(route, map_loop, map_avx2, map_avx512, (o, a, &f));
 }
 
 #[inline(always)]
@@ -110,23 +220,13 @@ fn map_loop<T: Copy, F: Fn(T) -> T>(o: &mut [T], a: &[T], f: &F) {
     o.iter_mut().zip(a).for_each(|(o, &a)| *o = f(a));
 }
 
-#[cfg(target_arch = "x86_64")]
-#[multiversion::target("x86_64+avx512f+avx512bw+avx512cd+avx512dq+avx512vl")]
-unsafe fn map_avx512<T: Copy, F: Fn(T) -> T>(o: &mut [T], a: &[T], f: &F) {
-    map_loop(o, a, f);
-}
+clones!(map_loop, map_avx2, map_avx512, [T: Copy, F: Fn(T) -> T], (o: &mut [T], a: &[T], f: &F));
 
-/// `o[i] = f(a[i], b[i])`. The slices have equal lengths.
+/// `o[i] = f(a[i], b[i])`, in the copy `route` names. The slices have equal lengths.
 #[inline]
-pub fn zip<T: Copy>(o: &mut [T], a: &[T], b: &[T], f: impl Fn(T, T) -> T) {
+pub fn zip<T: Copy>(route: Route, o: &mut [T], a: &[T], b: &[T], f: impl Fn(T, T) -> T) {
     debug_assert!(o.len() == a.len() && a.len() == b.len());
-    #[cfg(target_arch = "x86_64")]
-    if wide(o.len()) {
-        // SAFETY: `wide` is true only on a CPU with every feature the clone enables.
-        unsafe { zip_avx512(o, a, b, &f) };
-        return;
-    }
-    zip_loop(o, a, b, &f);
+    dispatch!(route, zip_loop, zip_avx2, zip_avx512, (o, a, b, &f));
 }
 
 #[inline(always)]
@@ -134,22 +234,13 @@ fn zip_loop<T: Copy, F: Fn(T, T) -> T>(o: &mut [T], a: &[T], b: &[T], f: &F) {
     o.iter_mut().zip(a.iter().zip(b)).for_each(|(o, (&a, &b))| *o = f(a, b));
 }
 
-#[cfg(target_arch = "x86_64")]
-#[multiversion::target("x86_64+avx512f+avx512bw+avx512cd+avx512dq+avx512vl")]
-unsafe fn zip_avx512<T: Copy, F: Fn(T, T) -> T>(o: &mut [T], a: &[T], b: &[T], f: &F) {
-    zip_loop(o, a, b, f);
-}
+clones!(zip_loop, zip_avx2, zip_avx512, [T: Copy, F: Fn(T, T) -> T],
+    (o: &mut [T], a: &[T], b: &[T], f: &F));
 
-/// `o[i] = f(o[i])`.
+/// `o[i] = f(o[i])`, in the copy `route` names.
 #[inline]
-pub fn update<T: Copy>(o: &mut [T], f: impl Fn(T) -> T) {
-    #[cfg(target_arch = "x86_64")]
-    if wide(o.len()) {
-        // SAFETY: `wide` is true only on a CPU with every feature the clone enables.
-        unsafe { update_avx512(o, &f) };
-        return;
-    }
-    update_loop(o, &f);
+pub fn update<T: Copy>(route: Route, o: &mut [T], f: impl Fn(T) -> T) {
+    dispatch!(route, update_loop, update_avx2, update_avx512, (o, &f));
 }
 
 #[inline(always)]
@@ -157,23 +248,13 @@ fn update_loop<T: Copy, F: Fn(T) -> T>(o: &mut [T], f: &F) {
     o.iter_mut().for_each(|o| *o = f(*o));
 }
 
-#[cfg(target_arch = "x86_64")]
-#[multiversion::target("x86_64+avx512f+avx512bw+avx512cd+avx512dq+avx512vl")]
-unsafe fn update_avx512<T: Copy, F: Fn(T) -> T>(o: &mut [T], f: &F) {
-    update_loop(o, f);
-}
+clones!(update_loop, update_avx2, update_avx512, [T: Copy, F: Fn(T) -> T], (o: &mut [T], f: &F));
 
-/// `o[i] = f(o[i], a[i])`. The slices have equal lengths.
+/// `o[i] = f(o[i], a[i])`, in the copy `route` names. The slices have equal lengths.
 #[inline]
-pub fn update_with<T: Copy>(o: &mut [T], a: &[T], f: impl Fn(T, T) -> T) {
+pub fn update_with<T: Copy>(route: Route, o: &mut [T], a: &[T], f: impl Fn(T, T) -> T) {
     debug_assert_eq!(o.len(), a.len());
-    #[cfg(target_arch = "x86_64")]
-    if wide(o.len()) {
-        // SAFETY: `wide` is true only on a CPU with every feature the clone enables.
-        unsafe { update_with_avx512(o, a, &f) };
-        return;
-    }
-    update_with_loop(o, a, &f);
+    dispatch!(route, update_with_loop, update_with_avx2, update_with_avx512, (o, a, &f));
 }
 
 #[inline(always)]
@@ -181,23 +262,21 @@ fn update_with_loop<T: Copy, F: Fn(T, T) -> T>(o: &mut [T], a: &[T], f: &F) {
     o.iter_mut().zip(a).for_each(|(o, &a)| *o = f(*o, a));
 }
 
-#[cfg(target_arch = "x86_64")]
-#[multiversion::target("x86_64+avx512f+avx512bw+avx512cd+avx512dq+avx512vl")]
-unsafe fn update_with_avx512<T: Copy, F: Fn(T, T) -> T>(o: &mut [T], a: &[T], f: &F) {
-    update_with_loop(o, a, f);
-}
+clones!(update_with_loop, update_with_avx2, update_with_avx512, [T: Copy, F: Fn(T, T) -> T],
+    (o: &mut [T], a: &[T], f: &F));
 
-/// `f(&mut p[i], &mut s[i], g[i])`: a fused update with one state buffer. Equal lengths.
+/// `f(&mut p[i], &mut s[i], g[i])`: a fused update with one state buffer, in the copy `route`
+/// names. Equal lengths.
 #[inline]
-pub fn update2<T: Copy>(p: &mut [T], s: &mut [T], g: &[T], f: impl Fn(&mut T, &mut T, T)) {
+pub fn update2<T: Copy>(
+    route: Route,
+    p: &mut [T],
+    s: &mut [T],
+    g: &[T],
+    f: impl Fn(&mut T, &mut T, T),
+) {
     debug_assert!(p.len() == s.len() && s.len() == g.len());
-    #[cfg(target_arch = "x86_64")]
-    if wide(p.len()) {
-        // SAFETY: `wide` is true only on a CPU with every feature the clone enables.
-        unsafe { update2_avx512(p, s, g, &f) };
-        return;
-    }
-    update2_loop(p, s, g, &f);
+    dispatch!(route, update2_loop, update2_avx2, update2_avx512, (p, s, g, &f));
 }
 
 #[inline(always)]
@@ -207,21 +286,14 @@ fn update2_loop<T: Copy, F: Fn(&mut T, &mut T, T)>(p: &mut [T], s: &mut [T], g: 
     }
 }
 
-#[cfg(target_arch = "x86_64")]
-#[multiversion::target("x86_64+avx512f+avx512bw+avx512cd+avx512dq+avx512vl")]
-unsafe fn update2_avx512<T: Copy, F: Fn(&mut T, &mut T, T)>(
-    p: &mut [T],
-    s: &mut [T],
-    g: &[T],
-    f: &F,
-) {
-    update2_loop(p, s, g, f);
-}
+clones!(update2_loop, update2_avx2, update2_avx512, [T: Copy, F: Fn(&mut T, &mut T, T)],
+    (p: &mut [T], s: &mut [T], g: &[T], f: &F));
 
 /// `f(&mut p[i], &mut s1[i], &mut s2[i], g[i])`: a fused update with two state buffers
-/// (Adam's). Equal lengths.
+/// (Adam's), in the copy `route` names. Equal lengths.
 #[inline]
 pub fn update3<T: Copy>(
+    route: Route,
     p: &mut [T],
     s1: &mut [T],
     s2: &mut [T],
@@ -229,13 +301,7 @@ pub fn update3<T: Copy>(
     f: impl Fn(&mut T, &mut T, &mut T, T),
 ) {
     debug_assert!(p.len() == s1.len() && s1.len() == s2.len() && s2.len() == g.len());
-    #[cfg(target_arch = "x86_64")]
-    if wide(p.len()) {
-        // SAFETY: `wide` is true only on a CPU with every feature the clone enables.
-        unsafe { update3_avx512(p, s1, s2, g, &f) };
-        return;
-    }
-    update3_loop(p, s1, s2, g, &f);
+    dispatch!(route, update3_loop, update3_avx2, update3_avx512, (p, s1, s2, g, &f));
 }
 
 #[inline(always)]
@@ -251,31 +317,16 @@ fn update3_loop<T: Copy, F: Fn(&mut T, &mut T, &mut T, T)>(
     }
 }
 
-#[cfg(target_arch = "x86_64")]
-#[multiversion::target("x86_64+avx512f+avx512bw+avx512cd+avx512dq+avx512vl")]
-unsafe fn update3_avx512<T: Copy, F: Fn(&mut T, &mut T, &mut T, T)>(
-    p: &mut [T],
-    s1: &mut [T],
-    s2: &mut [T],
-    g: &[T],
-    f: &F,
-) {
-    update3_loop(p, s1, s2, g, f);
-}
+clones!(update3_loop, update3_avx2, update3_avx512, [T: Copy, F: Fn(&mut T, &mut T, &mut T, T)],
+    (p: &mut [T], s1: &mut [T], s2: &mut [T], g: &[T], f: &F));
 
 /// `o[i] = f(o[i], v[i mod v.len()])` for each consecutive chunk of `v.len()` elements of `o`:
-/// a column vector applied to every column of a contiguous column-major matrix (a bias add).
-/// `o.len()` is a multiple of `v.len()`, and `v` is not empty.
+/// a column vector applied to every column of a contiguous column-major matrix (a bias add),
+/// in the copy `route` names. `o.len()` is a multiple of `v.len()`, and `v` is not empty.
 #[inline]
-pub fn update_chunks<T: Copy>(o: &mut [T], v: &[T], f: impl Fn(T, T) -> T) {
+pub fn update_chunks<T: Copy>(route: Route, o: &mut [T], v: &[T], f: impl Fn(T, T) -> T) {
     debug_assert!(!v.is_empty() && o.len().is_multiple_of(v.len()));
-    #[cfg(target_arch = "x86_64")]
-    if wide(v.len()) {
-        // SAFETY: `wide` is true only on a CPU with every feature the clone enables.
-        unsafe { update_chunks_avx512(o, v, &f) };
-        return;
-    }
-    update_chunks_loop(o, v, &f);
+    dispatch!(route, update_chunks_loop, update_chunks_avx2, update_chunks_avx512, (o, v, &f));
 }
 
 #[inline(always)]
@@ -285,25 +336,16 @@ fn update_chunks_loop<T: Copy, F: Fn(T, T) -> T>(o: &mut [T], v: &[T], f: &F) {
     }
 }
 
-#[cfg(target_arch = "x86_64")]
-#[multiversion::target("x86_64+avx512f+avx512bw+avx512cd+avx512dq+avx512vl")]
-unsafe fn update_chunks_avx512<T: Copy, F: Fn(T, T) -> T>(o: &mut [T], v: &[T], f: &F) {
-    update_chunks_loop(o, v, f);
-}
+clones!(update_chunks_loop, update_chunks_avx2, update_chunks_avx512, [T: Copy, F: Fn(T, T) -> T],
+    (o: &mut [T], v: &[T], f: &F));
 
 /// `o[i] += Σ_c chunk_c[i]` over the consecutive chunks of `o.len()` elements of `a`, each
-/// row summed left to right (a bias gradient of a wide layer). `a.len()` is a multiple of
-/// `o.len()`, and `o` is not empty.
+/// row summed left to right (a bias gradient of a wide layer), in the copy `route` names.
+/// `a.len()` is a multiple of `o.len()`, and `o` is not empty.
 #[inline]
-pub fn sum_chunks_wide<T: Copy + std::ops::AddAssign>(o: &mut [T], a: &[T]) {
+pub fn sum_chunks_wide<T: Copy + std::ops::AddAssign>(route: Route, o: &mut [T], a: &[T]) {
     debug_assert!(!o.is_empty() && a.len().is_multiple_of(o.len()));
-    #[cfg(target_arch = "x86_64")]
-    if wide(o.len()) {
-        // SAFETY: `wide` is true only on a CPU with every feature the clone enables.
-        unsafe { sum_chunks_avx512(o, a) };
-        return;
-    }
-    sum_chunks_loop(o, a);
+    dispatch!(route, sum_chunks_loop, sum_chunks_avx2, sum_chunks_avx512, (o, a));
 }
 
 #[inline(always)]
@@ -313,11 +355,23 @@ fn sum_chunks_loop<T: Copy + std::ops::AddAssign>(o: &mut [T], a: &[T]) {
     }
 }
 
-#[cfg(target_arch = "x86_64")]
-#[multiversion::target("x86_64+avx512f+avx512bw+avx512cd+avx512dq+avx512vl")]
-unsafe fn sum_chunks_avx512<T: Copy + std::ops::AddAssign>(o: &mut [T], a: &[T]) {
-    sum_chunks_loop(o, a);
+clones!(sum_chunks_loop, sum_chunks_avx2, sum_chunks_avx512, [T: Copy + std::ops::AddAssign],
+    (o: &mut [T], a: &[T]));
+
+/// `f(acc, x)` over every element of `a` in order, from `init`, in the copy `route` names.
+#[inline]
+pub fn fold<T: Copy, A>(route: Route, a: &[T], init: A, f: impl FnMut(A, T) -> A) -> A {
+    let mut f = f;
+    dispatch!(route, fold_loop, fold_avx2, fold_avx512, (a, init, &mut f))
 }
+
+#[inline(always)]
+fn fold_loop<T: Copy, A, F: FnMut(A, T) -> A>(a: &[T], init: A, f: &mut F) -> A {
+    a.iter().fold(init, |acc, &x| f(acc, x))
+}
+
+clones!(fold_loop, fold_avx2, fold_avx512, [T: Copy, A, F: FnMut(A, T) -> A],
+    (a: &[T], init: A, f: &mut F) -> A);
 
 #[cfg(test)]
 mod tests {
@@ -334,10 +388,15 @@ mod tests {
     fn the_level_matches_what_the_cpu_reports() {
         let selected = level();
         #[cfg(target_arch = "x86_64")]
-        if !std::arch::is_x86_feature_detected!("avx512f") {
-            assert_eq!(selected, SimdLevel::Baseline);
-        } else if selected == SimdLevel::Avx512 {
-            assert!(std::arch::is_x86_feature_detected!("avx512vl"));
+        {
+            use std::arch::is_x86_feature_detected as has;
+            let avx2 = has!("avx2") && has!("fma");
+            let avx512 = has!("avx512f") && has!("avx512bw") && has!("avx512vl");
+            match selected {
+                SimdLevel::Avx512 => assert!(avx512),
+                SimdLevel::Avx2 => assert!(avx2 && !has!("avx512f")),
+                SimdLevel::Baseline => assert!(!avx2),
+            }
         }
         #[cfg(not(target_arch = "x86_64"))]
         assert_eq!(selected, SimdLevel::Baseline);
@@ -350,21 +409,21 @@ mod tests {
             let (a, b, c) = (seq(n, 1.0), seq(n, 2.0), seq(n, 3.0));
             let f = |x: f64, y: f64| x.mul_add(0.3, y * y) - x / (1.0 + y.abs());
             let mut o = vec![f64::NAN; n];
-            map(&mut o, &a, |x| f(x, 0.5));
+            map(route(n), &mut o, &a, |x| f(x, 0.5));
             let want: Vec<f64> = a.iter().map(|&x| f(x, 0.5)).collect();
             assert_eq!(bits(&o), bits(&want), "map, n = {n}");
 
-            zip(&mut o, &a, &b, f);
+            zip(route(n), &mut o, &a, &b, f);
             let want: Vec<f64> = a.iter().zip(&b).map(|(&x, &y)| f(x, y)).collect();
             assert_eq!(bits(&o), bits(&want), "zip, n = {n}");
 
             let mut o = c.clone();
-            update(&mut o, |x| f(x, 2.0));
+            update(route(n), &mut o, |x| f(x, 2.0));
             let want: Vec<f64> = c.iter().map(|&x| f(x, 2.0)).collect();
             assert_eq!(bits(&o), bits(&want), "update, n = {n}");
 
             let mut o = c.clone();
-            update_with(&mut o, &a, f);
+            update_with(route(n), &mut o, &a, f);
             let want: Vec<f64> = c.iter().zip(&a).map(|(&x, &y)| f(x, y)).collect();
             assert_eq!(bits(&o), bits(&want), "update_with, n = {n}");
         }
@@ -384,7 +443,7 @@ mod tests {
             let s_abs: Vec<f32> = init(7.0).into_iter().map(f32::abs).collect();
             let (mut p, mut v, mut s) = (init(5.0), init(6.0), s_abs);
             let (mut p_ref, mut v_ref, mut s_ref) = (p.clone(), v.clone(), s.clone());
-            update3(&mut p, &mut v, &mut s, &g, adam);
+            update3(route(n), &mut p, &mut v, &mut s, &g, adam);
             for i in 0..n {
                 adam(&mut p_ref[i], &mut v_ref[i], &mut s_ref[i], g[i]);
             }
@@ -398,12 +457,39 @@ mod tests {
             };
             let (mut p, mut v) = (init(8.0), init(9.0));
             let (mut p_ref, mut v_ref) = (p.clone(), v.clone());
-            update2(&mut p, &mut v, &g, momentum);
+            update2(route(n), &mut p, &mut v, &g, momentum);
             for i in 0..n {
                 momentum(&mut p_ref[i], &mut v_ref[i], g[i]);
             }
             assert_eq!(bits32(&p), bits32(&p_ref), "update2 p, n = {n}");
             assert_eq!(bits32(&v), bits32(&v_ref), "update2 v, n = {n}");
+        }
+    }
+
+    /// Every copy this CPU can run, forced, gives the inline loop's bits — in the workspace's
+    /// generic build and (CI tests descent-core for x86-64-v3 too) in one whose baseline has
+    /// FMA.
+    #[test]
+    fn every_copy_gives_the_same_bits() {
+        let mut routes = vec![Route::Inline];
+        if level() != SimdLevel::Baseline {
+            routes.push(Route::Avx2);
+        }
+        if level() == SimdLevel::Avx512 {
+            routes.push(Route::Avx512);
+        }
+        for n in LENS {
+            let (a, b) = (seq(n, 1.0), seq(n, 2.0));
+            let f = |x: f64, y: f64| x.mul_add(y, 0.25) / (1.0 + y * y);
+            let want: Vec<f64> = a.iter().zip(&b).map(|(&x, &y)| f(x, y)).collect();
+            let sum = a.iter().fold(0.0, |acc, &x| x.mul_add(x, acc));
+            for &r in &routes {
+                let mut got = vec![0.0; n];
+                zip(r, &mut got, &a, &b, f);
+                assert_eq!(bits(&got), bits(&want), "{r:?}, n = {n}");
+                let folded = fold(r, &a, 0.0, |acc, x| x.mul_add(x, acc));
+                assert_eq!(folded.to_bits(), sum.to_bits(), "fold {r:?}, n = {n}");
+            }
         }
     }
 
@@ -413,7 +499,7 @@ mod tests {
             let cols = 9;
             let (o0, a) = (seq(rows, 1.0), seq(rows * cols, 2.0));
             let mut o = o0.clone();
-            sum_chunks_wide(&mut o, &a);
+            sum_chunks_wide(route(a.len()), &mut o, &a);
             for i in 0..rows {
                 let want = (0..cols).fold(o0[i], |acc, c| acc + a[c * rows + i]);
                 assert_eq!(o[i].to_bits(), want.to_bits(), "rows = {rows}, i = {i}");
@@ -427,7 +513,7 @@ mod tests {
             let cols = 7;
             let (o0, v) = (seq(rows * cols, 1.0), seq(rows, 2.0));
             let mut o = o0.clone();
-            update_chunks(&mut o, &v, |o, v| o + v);
+            update_chunks(route(o.len()), &mut o, &v, |o, v| o + v);
             for (i, (&got, &was)) in o.iter().zip(&o0).enumerate() {
                 assert_eq!(got.to_bits(), (was + v[i % rows]).to_bits(), "rows = {rows}, i = {i}");
             }

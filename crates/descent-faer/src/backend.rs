@@ -68,6 +68,9 @@ macro_rules! impl_backend {
                     Trans::Yes => b.transpose(),
                 };
                 matmul(out.as_mut(), accum, lhs, rhs, alpha, par_for(m, n, k));
+                // faer's kernels return without `vzeroupper`: in a generic x86-64 build the
+                // SSE code after them would run slowly on Intel CPUs (a no-op in ours).
+                descent_core::simd::clear_upper_registers();
                 Ok(())
             }
         }

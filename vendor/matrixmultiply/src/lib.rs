@@ -167,7 +167,7 @@ mod packing;
 mod ptr;
 mod threading;
 
-// Used by the kernel tests, and by `gemm` without `std` (descent patch).
+// Used by the kernel tests, and by `gemm` without `std`.
 #[cfg_attr(feature = "std", allow(dead_code))]
 mod aligned_alloc;
 #[cfg(feature = "std")]

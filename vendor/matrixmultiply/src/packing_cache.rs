@@ -1,15 +1,13 @@
-// Patch carried by the descent workspace (see vendor/README.md there, ../../README.md from
-// this file): reuse one packing buffer per thread instead of allocating and freeing it in
-// every call.
+// Copyright 2026 matrixmultiply contributors
 //
 // Licensed under the Apache License, Version 2.0 or the MIT license, like the
 // rest of this crate.
 
 //! A per-thread cache for the GEMM packing buffer.
 //!
-//! Upstream `gemm_loop` allocates its packing buffer (A~ and B~) with the global
-//! allocator on every call and frees it on return. A training loop that runs the
-//! same products thousands of times per second then allocates on every step. Here
+//! Without it, `gemm_loop` allocates its packing buffer (A~ and B~) with the global
+//! allocator on every call and frees it on return, and a program that runs the same
+//! products thousands of times per second (a training loop) allocates as often. Here
 //! the calling thread keeps its largest buffer so far and hands it out again;
 //! worker threads of the `threading` feature only receive pointers into it, as
 //! before. The buffer is freed when the thread exits. Alignment is always
