@@ -29,9 +29,15 @@ pub(crate) fn render(res: &Results, processes: &[Comparison], machine: &Machine)
     let _ = writeln!(out, "| | |\n|---|---|");
     let _ = writeln!(out, "| machine | {}, {} logical CPUs{load} |", machine.cpu, machine.n_cpus);
     let _ = writeln!(out, "| compiler | `{}` |", machine.rustc);
-    let cpu = machine.target_cpu.as_deref().unwrap_or("default");
+    let cpu = machine
+        .target_cpu
+        .as_deref()
+        .map_or_else(|| "the generic x86-64 target".to_owned(), |c| format!("`-C target-cpu={c}`"));
     let avx = if machine.avx512 { "present" } else { "absent" };
-    let _ = writeln!(out, "| build | release, `-C target-cpu={cpu}`; AVX-512 {avx} |");
+    let _ = writeln!(
+        out,
+        "| build | release, {cpu}; elementwise loops dispatched to AVX2/AVX-512 at run time; AVX-512 {avx} |"
+    );
     let versions: Vec<String> = machine.versions.iter().map(|(n, v)| format!("{n} {v}")).collect();
     let _ = writeln!(out, "| crates | {} |\n", versions.join(", "));
 
