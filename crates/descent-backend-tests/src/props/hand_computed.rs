@@ -44,7 +44,8 @@ fn assert_near<T: Dtype>(op: &str, got: &[f64], want: &[f64], rtol: f64) {
     }
 }
 
-fn hand_storage<T: Dtype, B: Backend<T>>() {
+/// Construction, element access, `fill` and `copy` of a 2×3 matrix.
+pub fn hand_storage<T: Dtype, B: Backend<T>>() {
     let m = lit::<T, B>(2, 3, &[1., 2., 3., 4., 5., 6.]);
     assert_eq!(B::shape(&m), (2, 3));
     let col_major: Vec<f64> = B::to_col_major(&m).into_iter().map(T::to_f64).collect();
@@ -64,7 +65,8 @@ fn hand_storage<T: Dtype, B: Backend<T>>() {
     assert_eq!(rows_of::<T, B>(&out), [1., 2., 3., 4., 5., 6.]);
 }
 
-fn hand_gemm<T: Dtype, B: Backend<T>>() {
+/// GEMM of small integer matrices, every transpose combination, with `alpha` and `beta`.
+pub fn hand_gemm<T: Dtype, B: Backend<T>>() {
     // [[1, 2, 3], [4, 5, 6]]·[[7, 8], [9, 10], [11, 12]] = [[58, 64], [139, 154]],
     // from every transpose combination of the stored operands.
     let a = lit::<T, B>(2, 3, &[1., 2., 3., 4., 5., 6.]);
@@ -107,7 +109,8 @@ fn hand_gemm<T: Dtype, B: Backend<T>>() {
     assert_eq!(rows_of::<T, B>(&dot), [14.]);
 }
 
-fn hand_blas1<T: Dtype, B: Backend<T>>() {
+/// `scale`, `axpy`, `mul_elem`, `add_col` and `gather_cols` on small literals.
+pub fn hand_blas1<T: Dtype, B: Backend<T>>() {
     let mut m = lit::<T, B>(2, 2, &[1., -2., 0.5, 4.]);
     B::scale(&mut m, T::from_f64(3.));
     assert_eq!(rows_of::<T, B>(&m), [3., -6., 1.5, 12.]);
@@ -132,7 +135,8 @@ fn hand_blas1<T: Dtype, B: Backend<T>>() {
     assert_eq!(rows_of::<T, B>(&out), [3., 1., 3., 2., 6., 4., 6., 5.]);
 }
 
-fn hand_reductions<T: Dtype, B: Backend<T>>() {
+/// `sum_cols` (with and without `beta`), `sum_squares` and `all_finite`.
+pub fn hand_reductions<T: Dtype, B: Backend<T>>() {
     let a = lit::<T, B>(2, 3, &[1., 2., 3., 4., 5., 6.]);
     // Row sums 6 and 15, halved; the NaN in `out` is not read when beta = 0.
     let mut out = nan::<T, B>(2, 1);
@@ -150,7 +154,8 @@ fn hand_reductions<T: Dtype, B: Backend<T>>() {
     assert!(!B::all_finite(&lit::<T, B>(1, 1, &[f64::INFINITY])));
 }
 
-fn hand_relu<T: Dtype, B: Backend<T>>() {
+/// `relu` and `relu_backward`, including at `z = 0` and `z = -0`.
+pub fn hand_relu<T: Dtype, B: Backend<T>>() {
     let z = lit::<T, B>(2, 3, &[-1., 0., 2., -0.5, 3., -0.]);
     let mut out = nan::<T, B>(2, 3);
     B::relu(&mut out, &z).unwrap();
@@ -161,7 +166,8 @@ fn hand_relu<T: Dtype, B: Backend<T>>() {
     assert_eq!(rows_of::<T, B>(&out), [0., 0., 3., 0., 5., 0.]);
 }
 
-fn hand_sigmoid<T: Dtype, B: Backend<T>>() {
+/// `sigmoid` at 0, ±800, 1 and -2, and `sigmoid_backward`.
+pub fn hand_sigmoid<T: Dtype, B: Backend<T>>() {
     let z = lit::<T, B>(1, 5, &[0., 800., -800., 1., -2.]);
     let mut out = nan::<T, B>(1, 5);
     B::sigmoid(&mut out, &z).unwrap();
@@ -181,7 +187,8 @@ fn hand_sigmoid<T: Dtype, B: Backend<T>>() {
     assert_eq!(rows_of::<T, B>(&dz), [0.5, 0.75, 0.]);
 }
 
-fn hand_tanh<T: Dtype, B: Backend<T>>() {
+/// `tanh` at 0, ±800, 0.5 and -1, and `tanh_backward`.
+pub fn hand_tanh<T: Dtype, B: Backend<T>>() {
     let z = lit::<T, B>(5, 1, &[0., 800., -800., 0.5, -1.]);
     let mut out = nan::<T, B>(5, 1);
     B::tanh(&mut out, &z).unwrap();
@@ -200,7 +207,8 @@ fn hand_tanh<T: Dtype, B: Backend<T>>() {
     assert_eq!(rows_of::<T, B>(&dz), [1.5, 0., 1.]);
 }
 
-fn hand_softmax<T: Dtype, B: Backend<T>>() {
+/// `softmax_cols` of equal, huge and underflowing logits, and of `[1, 2, 3]`.
+pub fn hand_softmax<T: Dtype, B: Backend<T>>() {
     // Columns: equal logits; equal large logits (e^1000 overflows unless shifted); a logit
     // whose exponential underflows next to 0.
     let z = lit::<T, B>(
@@ -220,14 +228,3 @@ fn hand_softmax<T: Dtype, B: Backend<T>>() {
     let want = [0.09003057317038046, 0.24472847105479767, 0.6652409557748219];
     assert_near::<T>("softmax_cols", &rows_of::<T, B>(&out), &want, T::TRANSCENDENTAL);
 }
-
-backend_tests!(
-    hand_storage,
-    hand_gemm,
-    hand_blas1,
-    hand_reductions,
-    hand_relu,
-    hand_sigmoid,
-    hand_tanh,
-    hand_softmax,
-);
