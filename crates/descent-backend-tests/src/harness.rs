@@ -135,3 +135,18 @@ pub fn from_b<T: Dtype, B: Backend<T>>(m: &B::Matrix) -> Mat<T> {
     let data = (0..cols).flat_map(|j| B::col(m, j).iter().copied()).collect();
     Mat { rows, cols, data }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_go_to_the_invoking_crate_one_folder_per_module() {
+        let site = Site::new("/work/my-backend", "suite::gemm_nn");
+        assert_eq!(
+            site.regressions,
+            Some("/work/my-backend/proptest-regressions/suite/gemm_nn.txt")
+        );
+        assert_eq!(Site::without_persistence().config(1).failure_persistence, None);
+    }
+}

@@ -10,7 +10,7 @@
 //! …):
 //!
 //! - every op of [`Backend`](descent_core::Backend) against a naive reference with
-//!   compensated sums ([`reference`]), within a tolerance per dtype and op ([`tolerance`]), on
+//!   compensated sums ([`reference`](mod@reference)), within a tolerance per dtype and op ([`tolerance`]), on
 //!   seeded random inputs ([`strategies`]) and on fixed shapes: sizes 0 and 1 in every
 //!   position and sizes around SIMD widths (15–17, 31–33, 63–65, 127–129, 255–257);
 //! - small cases worked out by hand, so that a bug shared with the reference cannot hide
