@@ -63,7 +63,7 @@
 //!
 //! # Running time
 //!
-//! About 40 tests per dtype; case counts are bounded ([`harness::CASES`],
+//! 46 tests per dtype; case counts are bounded ([`harness::CASES`],
 //! [`harness::GEMM_CASES`]) and every RNG is seeded ([`harness::SEED`]), so every run draws the
 //! same inputs. Build tests optimised (`[profile.test] opt-level = 3`): the large GEMM cases
 //! and the reference are slow in a debug build.
