@@ -3,48 +3,63 @@
 use std::fmt;
 
 use crate::elementwise::{self, check_index};
+use crate::gemm::Trans;
 use crate::{Error, Result, Scalar, check_shape, simd};
-
-/// Whether a GEMM operand is used as stored or transposed (BLAS's `N` / `T`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Trans {
-    /// Use the operand as stored.
-    No,
-    /// Use the operand's transpose.
-    Yes,
-}
-
-impl Trans {
-    /// The shape of `op(m)` for a matrix of shape `(rows, cols)`.
-    #[must_use]
-    pub fn apply(self, (rows, cols): (usize, usize)) -> (usize, usize) {
-        match self {
-            Trans::No => (rows, cols),
-            Trans::Yes => (cols, rows),
-        }
-    }
-}
 
 /// The dense linear algebra of a training step, implemented once per library and scalar.
 ///
 /// # Design
 /// - A backend is a unit struct (`Ndarray`, `Nalgebra`, `Faer`); all methods are associated
 ///   functions over its [`Matrix`](Backend::Matrix) type, so generic code names `B::gemm(...)`.
-/// - Matrices are column-major: column `j` is one contiguous slice ([`col`](Backend::col)).
-///   Libraries may pad between columns; default methods therefore walk columns, or the whole
-///   buffer when [`as_slice`](Backend::as_slice) says it is contiguous.
+/// - Five methods are required; the rest are default methods built on them, which a backend
+///   overrides only where its library is faster. Results are deterministic: every reduction
+///   runs in a fixed order.
 /// - **Allocation happens only in constructors** ([`zeros`](Backend::zeros),
 ///   [`from_col_major`](Backend::from_col_major), …). Every other op writes into an output the
 ///   caller owns and passes first, so a training loop that allocates its buffers once
 ///   allocates nothing per step.
 /// - Operations check shapes and return [`Error::ShapeMismatch`] naming the op; they do not
-///   panic on bad shapes. Only [`col`](Backend::col) / [`col_mut`](Backend::col_mut) panic on
-///   an out-of-range column, like slice indexing.
-/// - Five methods are required; the rest are default methods built on them, which a backend
-///   overrides only where its library is faster. Results are deterministic: every reduction
-///   runs in a fixed order.
+///   panic on bad shapes.
 ///
-/// A fourth backend is one crate with one `impl Backend<f32>` and one `impl Backend<f64>`.
+/// # Contract: what an implementation must guarantee
+/// The default methods and every caller rely on these; `descent_backend_tests::backend_suite!`
+/// checks each of them (`examples/fourth-backend` is a complete implementation).
+///
+/// 1. **Column-major, columns contiguous.** [`col`](Backend::col) and
+///    [`col_mut`](Backend::col_mut) return column `j` as one slice of exactly `rows` elements,
+///    element `(i, j)` at index `i`. The library may pad between columns (faer does).
+/// 2. **`col` and `col_mut` panic for `j >= cols`**, like slice indexing, *also when the
+///    matrix has 0 rows*: slicing `j·rows..(j + 1)·rows` out of a buffer is then empty and in
+///    bounds for every `j`, so check `j` against `cols` explicitly. These two are the only
+///    methods that panic on a bad argument; [`get`](Backend::get) and [`set`](Backend::set)
+///    return [`Error::IndexOutOfBounds`].
+/// 3. **[`as_slice`](Backend::as_slice) is the fast path of every default op.** When it returns
+///    `Some`, the elementwise ops, `fill`, `scale`, `add_col`, `sum_cols`, `sum_squares` and
+///    `all_finite` walk that one slice instead of calling `col` per column, so it must be
+///    exactly the `rows·cols` elements in column-major order: no padding, nothing after the
+///    last column. Return `None` (the default) when the columns are padded; `as_mut_slice`
+///    must agree with `as_slice`.
+/// 4. **`gemm` starts with [`check_gemm`](crate::check_gemm)**
+///    (`check_gemm(shape(out), shape(a), ta, shape(b), tb)?`), so every backend rejects the
+///    same shapes with the same error. Mind its order: it returns `(m, n, k)`, the output's
+///    shape then the inner dimension, where BLAS and matrixmultiply take `(m, k, n)`. With `beta == 0`, `out` is not read (NaN in it must
+///    not propagate); with `k == 0` the product is `beta·out` (zeros when `beta == 0`).
+/// 5. **Dimensions of 0 are valid** everywhere: a `0 × n` or `m × 0` matrix is built, copied
+///    and multiplied like any other.
+/// 6. **No allocation outside constructors**, the library's GEMM included: keep scratch per
+///    thread, as faer does and as descent's patched matrixmultiply does (`vendor/README.md`).
+/// 7. **`Send + Sync + 'static` backend and `Matrix: Clone + Send + Sync + Debug`**: with
+///    `prefetch`, descent-train gathers the next batch into matrices on a second thread and
+///    hands them to the training thread (`Handoff` in its `feed.rs`), programs train several
+///    networks on a pool of threads (`descent tune`), and the libraries split large products
+///    over their own threads; so a matrix may hold no thread-bound state (`Rc`, a
+///    thread-local handle). `Clone` copies a matrix, `Debug` prints it in errors and tests.
+/// 8. **Deterministic**: the same inputs give bit-identical results on every call (no
+///    reduction order that depends on timing).
+///
+/// A fourth backend is one crate with `impl Backend<f32>` and `impl Backend<f64>` (or one
+/// `impl<T: …> Backend<T>` over a helper trait), and one line in its `tests/`:
+/// `descent_backend_tests::backend_suite!(my_crate::MyBackend);`.
 pub trait Backend<T: Scalar>: Send + Sync + 'static {
     /// The library's owned matrix type.
     type Matrix: Clone + Send + Sync + fmt::Debug;
@@ -61,19 +76,21 @@ pub trait Backend<T: Scalar>: Send + Sync + 'static {
     /// Column `j` as a contiguous slice of `rows` elements.
     ///
     /// # Panics
-    /// When `j >= cols`, like slice indexing.
+    /// When `j >= cols`, like slice indexing, also when `rows == 0` (contract item 2).
     fn col(m: &Self::Matrix, j: usize) -> &[T];
 
     /// Column `j` as a mutable contiguous slice of `rows` elements.
     ///
     /// # Panics
-    /// When `j >= cols`, like slice indexing.
+    /// When `j >= cols`, like slice indexing, also when `rows == 0` (contract item 2).
     fn col_mut(m: &mut Self::Matrix, j: usize) -> &mut [T];
 
     /// General matrix product `out = alpha·op(a)·op(b) + beta·out`, with the library's GEMM.
     ///
     /// Shapes: `op(a)` is `m × k`, `op(b)` is `k × n`, `out` is `m × n`. When `beta == 0`,
-    /// `out` is not read (NaN in it does not propagate).
+    /// `out` is not read (NaN in it does not propagate). Implementations call
+    /// [`check_gemm`](crate::check_gemm) first, which returns `(m, n, k)` (BLAS's order is
+    /// `(m, k, n)`).
     ///
     /// # Errors
     /// [`Error::ShapeMismatch`] when the inner dimensions differ or `out` is not `m × n`.
@@ -100,13 +117,16 @@ pub trait Backend<T: Scalar>: Send + Sync + 'static {
 
     // ---- Provided: storage and construction -------------------------------------------------
 
-    /// The whole buffer as one slice, when the columns are stored without padding.
+    /// The whole buffer as one slice, when the columns are stored without padding: exactly
+    /// the `rows·cols` elements in column-major order. Every default op that walks elements
+    /// takes this path when it is `Some` (contract item 3); `None` makes them walk columns.
     fn as_slice(m: &Self::Matrix) -> Option<&[T]> {
         let _ = m;
         None
     }
 
-    /// The whole buffer as one mutable slice, when the columns are stored without padding.
+    /// The whole buffer as one mutable slice, when the columns are stored without padding;
+    /// `Some` exactly when [`as_slice`](Backend::as_slice) is.
     fn as_mut_slice(m: &mut Self::Matrix) -> Option<&mut [T]> {
         let _ = m;
         None
@@ -407,28 +427,6 @@ fn check_len(op: &'static str, rows: usize, cols: usize, got: usize) -> Result<(
             reason: format!("{rows} × {cols} elements overflow usize"),
         }),
     }
-}
-
-/// Checks the shapes of `out = op(a)·op(b)` and returns `(m, n, k)`.
-///
-/// Backends call this first in [`Backend::gemm`], so every backend rejects the same shapes
-/// with the same error.
-///
-/// # Errors
-/// [`Error::ShapeMismatch`] with op `"gemm"`: first when the inner dimensions differ
-/// (expected `op(b)` to be `k × n`), then when `out` is not `m × n`.
-pub fn check_gemm(
-    out: (usize, usize),
-    a: (usize, usize),
-    ta: Trans,
-    b: (usize, usize),
-    tb: Trans,
-) -> Result<(usize, usize, usize)> {
-    let (m, k) = ta.apply(a);
-    let (kb, n) = tb.apply(b);
-    check_shape("gemm", (k, n), (kb, n))?;
-    check_shape("gemm", (m, n), out)?;
-    Ok((m, n, k))
 }
 
 /// Every backend's matrices are what the shared elementwise loops walk.

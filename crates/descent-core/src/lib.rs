@@ -16,6 +16,9 @@
 //! | `Nalgebra` | `descent-nalgebra` | `nalgebra` |
 //! | `Faer` | `descent-faer` | `faer` |
 //!
+//! A backend of your own: the contract is in [`Backend`]'s docs, a complete example in
+//! `examples/fourth-backend`, and `descent_backend_tests::backend_suite!` proves it.
+//!
 //! # Example
 //! Code written against the trait runs on every backend:
 //! ```
@@ -39,13 +42,15 @@ mod backend;
 pub mod elementwise;
 mod error;
 pub mod fastmath;
+mod gemm;
 mod optimizer;
 mod scalar;
 mod schedule;
 pub mod simd;
 
-pub use backend::{Backend, Trans, check_gemm, sigmoid};
+pub use backend::{Backend, sigmoid};
 pub use error::{Error, Result, check_shape};
+pub use gemm::{Trans, check_gemm};
 pub use optimizer::{Optimizer, OptimizerState, StateSlot};
 pub use scalar::Scalar;
 pub use schedule::Schedule;

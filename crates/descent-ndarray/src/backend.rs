@@ -27,13 +27,16 @@ macro_rules! impl_backend {
 
             #[inline]
             fn col(m: &Self::Matrix, j: usize) -> &[$t] {
-                let rows = m.array().nrows();
+                let (rows, cols) = m.array().dim();
+                // With 0 rows every range below is empty and in bounds: check `j` itself.
+                assert!(j < cols, "column {j} out of range for {cols} columns");
                 &m.as_slice()[j * rows..(j + 1) * rows]
             }
 
             #[inline]
             fn col_mut(m: &mut Self::Matrix, j: usize) -> &mut [$t] {
-                let rows = m.array().nrows();
+                let (rows, cols) = m.array().dim();
+                assert!(j < cols, "column {j} out of range for {cols} columns");
                 &mut m.as_mut_slice()[j * rows..(j + 1) * rows]
             }
 

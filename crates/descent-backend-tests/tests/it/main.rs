@@ -1,53 +1,27 @@
-//! Backend agreement: every `Backend` op, on every backend and dtype, against a naive reference.
+//! The suite on descent's three backends, and the suite failing where it should.
 //!
-//! Each property is written once, generic over `T: Dtype` and `B: Backend<T>`, compares the
-//! backend with `reference.rs` within a tolerance from `tolerance.rs` (so all backends agree
-//! with each other transitively), and is stamped out per backend and dtype by
-//! [`backend_tests!`]: `cargo test -p descent-backend-tests gemm_nt::faer_f32`.
-//! `hand_computed.rs` checks tiny cases against literals worked out by hand, so that a bug
-//! shared by the reference and every backend cannot hide; `errors.rs` checks that bad shapes
-//! are errors on every backend. Every RNG is seeded (`harness::SEED`).
+//! One binary: [`Counting`](descent_backend_tests::alloc::Counting) is installed here once and
+//! the three suites run with `allocator = installed`. Test names read
+//! `faer::gemm_nt::f32`, `ndarray::training_matches_numpy::f64`, …
 
-/// Stamps out generic properties `fn prop<T: Dtype, B: Backend<T>>()` as one test per backend
-/// and dtype: `backend_tests!(axpy)` makes `axpy::ndarray_f32`, `axpy::faer_f64`, ….
-macro_rules! backend_tests {
-    ($($prop:ident),* $(,)?) => {$(
-        mod $prop {
-            #[test]
-            fn ndarray_f32() {
-                super::$prop::<f32, descent_ndarray::Ndarray>();
-            }
-            #[test]
-            fn ndarray_f64() {
-                super::$prop::<f64, descent_ndarray::Ndarray>();
-            }
-            #[test]
-            fn nalgebra_f32() {
-                super::$prop::<f32, descent_nalgebra::Nalgebra>();
-            }
-            #[test]
-            fn nalgebra_f64() {
-                super::$prop::<f64, descent_nalgebra::Nalgebra>();
-            }
-            #[test]
-            fn faer_f32() {
-                super::$prop::<f32, descent_faer::Faer>();
-            }
-            #[test]
-            fn faer_f64() {
-                super::$prop::<f64, descent_faer::Faer>();
-            }
-        }
-    )*};
+#[global_allocator]
+static ALLOC: descent_backend_tests::alloc::Counting = descent_backend_tests::alloc::Counting;
+
+mod ndarray {
+    descent_backend_tests::backend_suite!(descent_ndarray::Ndarray, allocator = installed);
 }
 
-mod elementwise;
-mod errors;
-mod gemm;
-mod hand_computed;
-mod harness;
-mod reductions;
-mod reference;
-mod storage;
-mod strategies;
-mod tolerance;
+mod nalgebra {
+    descent_backend_tests::backend_suite!(descent_nalgebra::Nalgebra, allocator = installed);
+}
+
+mod faer {
+    descent_backend_tests::backend_suite!(descent_faer::Faer, allocator = installed);
+}
+
+mod buggy;
+
+#[test]
+fn the_nalgebra_shapes_follow_the_backend() {
+    assert_eq!(descent_backend_tests::strategies::NALGEBRA_SMALL, descent_nalgebra::SMALL);
+}

@@ -4,7 +4,7 @@ use descent_core::{Backend, Error, Trans, check_gemm};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
-use crate::harness::{BinaryOp, CASES, UnaryOp, check, to_b};
+use crate::harness::{BinaryOp, CASES, Site, UnaryOp, to_b};
 use crate::reference::Mat;
 use crate::strategies::{GemmDims, Shape, dim, gemm_dims, shape, trans};
 use crate::tolerance::Dtype;
@@ -58,8 +58,8 @@ fn binary_ops<T: Dtype, B: Backend<T>>() -> [(&'static str, BinaryOp<B::Matrix>)
 }
 
 /// Elementwise ops reject operands of different shapes, whichever operand is off.
-fn bad_shapes_elementwise<T: Dtype, B: Backend<T>>() {
-    check(CASES, (two_shapes(), 0..3_usize), |((s, t), odd_one)| {
+pub fn bad_shapes_elementwise<T: Dtype, B: Backend<T>>(site: &Site) {
+    site.check(CASES, (two_shapes(), 0..3_usize), |((s, t), odd_one)| {
         for (op, f) in unary_ops::<T, B>() {
             expect_shape_mismatch(op, f(&mut zeros::<T, B>(s), &zeros::<T, B>(t)))?;
         }
@@ -74,10 +74,10 @@ fn bad_shapes_elementwise<T: Dtype, B: Backend<T>>() {
 }
 
 /// `add_col` and `sum_cols` reject a column that is not `rows × 1`.
-fn bad_shapes_columns<T: Dtype, B: Backend<T>>() {
+pub fn bad_shapes_columns<T: Dtype, B: Backend<T>>(site: &Site) {
     let inputs =
         (small_shape(), small_shape()).prop_filter("column must be wrong", |(s, v)| *v != (s.0, 1));
-    check(CASES, inputs, |(s, v)| {
+    site.check(CASES, inputs, |(s, v)| {
         let (mut m, mut col) = (zeros::<T, B>(s), zeros::<T, B>(v));
         expect_shape_mismatch("add_col", B::add_col(&mut m, &col))?;
         expect_shape_mismatch("sum_cols", B::sum_cols(&mut col, T::ONE, &m, T::ZERO))?;
@@ -96,8 +96,8 @@ fn bad_gemm() -> impl Strategy<Value = (Trans, Trans, GemmDims, usize, usize)> {
 
 /// `gemm` rejects mismatched shapes with `ShapeMismatch`, exactly the error of
 /// `descent_core::check_gemm` (the trait asks every backend to call it first).
-fn bad_shapes_gemm<T: Dtype, B: Backend<T>>() {
-    check(CASES, bad_gemm(), |(ta, tb, (m, n, k), which, wrong)| {
+pub fn bad_shapes_gemm<T: Dtype, B: Backend<T>>(site: &Site) {
+    site.check(CASES, bad_gemm(), |(ta, tb, (m, n, k), which, wrong)| {
         let (mut out_shape, mut kb) = ((m, n), k);
         match which {
             0 => kb = wrong,
@@ -116,10 +116,10 @@ fn bad_shapes_gemm<T: Dtype, B: Backend<T>>() {
 }
 
 /// `from_col_major` and `from_row_major` reject data of the wrong length.
-fn bad_lengths<T: Dtype, B: Backend<T>>() {
+pub fn bad_lengths<T: Dtype, B: Backend<T>>(site: &Site) {
     let inputs =
         (shape(), 0..400_usize).prop_filter("length must be wrong", |((r, c), n)| r * c != *n);
-    check(CASES, inputs, |((rows, cols), len)| {
+    site.check(CASES, inputs, |((rows, cols), len)| {
         let data = vec![T::ONE; len];
         let want = Error::LengthMismatch { op: "from_col_major", expected: rows * cols, got: len };
         prop_assert_eq!(B::from_col_major(rows, cols, &data).err(), Some(want));
@@ -149,11 +149,11 @@ fn expect_out_of_bounds<V: std::fmt::Debug>(
 }
 
 /// `get` and `set` reject a row or column outside the matrix, and leave it unchanged.
-fn out_of_bounds_get_set<T: Dtype, B: Backend<T>>() {
+pub fn out_of_bounds_get_set<T: Dtype, B: Backend<T>>(site: &Site) {
     let inputs = small_shape()
         .prop_flat_map(|s| (Just(s), 0..s.0 + 3, 0..s.1 + 3))
         .prop_filter("index must be outside", |((r, c), i, j)| i >= r || j >= c);
-    check(CASES, inputs, |((rows, cols), i, j)| {
+    site.check(CASES, inputs, |((rows, cols), i, j)| {
         let mut offending = Vec::new();
         if i >= rows {
             offending.push((i, rows));
@@ -170,12 +170,12 @@ fn out_of_bounds_get_set<T: Dtype, B: Backend<T>>() {
 }
 
 /// `gather_cols` rejects an index outside `src` and an output of the wrong shape.
-fn bad_gather_cols<T: Dtype, B: Backend<T>>() {
+pub fn bad_gather_cols<T: Dtype, B: Backend<T>>(site: &Site) {
     let inputs = small_shape().prop_flat_map(|(rows, cols)| {
         let idx = proptest::collection::vec(0..cols, 1..10);
         (Just((rows, cols)), idx, 0..10_usize, cols..cols + 5, 1..5_usize)
     });
-    check(CASES, inputs, |((rows, cols), mut idx, at, bad, extra)| {
+    site.check(CASES, inputs, |((rows, cols), mut idx, at, bad, extra)| {
         let src = to_b::<T, B>(&Mat::filled(rows, cols, T::ONE))?;
         // An output one column too wide or too narrow, or with extra rows.
         let mut out = zeros::<T, B>((rows, idx.len() + 1));
@@ -189,12 +189,3 @@ fn bad_gather_cols<T: Dtype, B: Backend<T>>() {
         expect_out_of_bounds("gather_cols", B::gather_cols(&mut out, &src, &idx), &[(bad, cols)])
     });
 }
-
-backend_tests!(
-    bad_shapes_elementwise,
-    bad_shapes_columns,
-    bad_shapes_gemm,
-    bad_lengths,
-    out_of_bounds_get_set,
-    bad_gather_cols,
-);

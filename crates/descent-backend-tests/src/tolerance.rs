@@ -45,18 +45,23 @@ pub trait Dtype: Scalar {
     const ARITHMETIC: f64;
     /// Relative tolerance of `sigmoid` and `tanh`.
     const TRANSCENDENTAL: f64;
+    /// The largest difference to numpy's parameters after the recorded training runs,
+    /// relative to each parameter's largest magnitude (`training::matches_numpy`).
+    const TRAINING: f64;
 }
 
 impl Dtype for f64 {
     const MIN_POSITIVE: f64 = f64::MIN_POSITIVE;
     const ARITHMETIC: f64 = 1e-12;
     const TRANSCENDENTAL: f64 = 1e-12;
+    const TRAINING: f64 = 1e-12;
 }
 
 impl Dtype for f32 {
     const MIN_POSITIVE: f64 = f32::MIN_POSITIVE as f64;
     const ARITHMETIC: f64 = 1e-6;
     const TRANSCENDENTAL: f64 = 1e-5;
+    const TRAINING: f64 = 1e-4;
 }
 
 /// The tolerance of a sum of `k` (products of) terms: `C0·(k + 2)·ε`.
@@ -87,8 +92,9 @@ pub fn assert_close<T: Dtype>(
         let err = (got - value).abs();
         if err.is_nan() || err > bound {
             let (i, j) = (idx % rows.max(1), idx / rows.max(1));
+            let shape = shape_of(rows, want.value.len());
             return Err(TestCaseError::fail(format!(
-                "{op} ({}): element ({i}, {j}) is {got:e}, reference {value:e}; \
+                "{op} ({}, {shape} result): element ({i}, {j}) is {got:e}, expected {value:e}; \
                  error {err:e} > bound {bound:e} (tol {tol:e} · scale {scale:e})",
                 T::DTYPE
             )));
@@ -107,12 +113,18 @@ pub fn assert_exact<T: PartialEq + Debug>(
     check_len(op, got.len(), want.len())?;
     if let Some(idx) = got.iter().zip(want).position(|(g, w)| g != w) {
         let (i, j) = (idx % rows.max(1), idx / rows.max(1));
+        let shape = shape_of(rows, want.len());
         return Err(TestCaseError::fail(format!(
-            "{op}: element ({i}, {j}) is {:?}, expected exactly {:?}",
+            "{op} ({shape} result): element ({i}, {j}) is {:?}, expected exactly {:?}",
             got[idx], want[idx]
         )));
     }
     Ok(())
+}
+
+/// `rows×cols` of a `rows`-tall result of `len` elements.
+fn shape_of(rows: usize, len: usize) -> String {
+    format!("{rows}×{}", len.checked_div(rows).unwrap_or(0))
 }
 
 fn check_len(op: &str, got: usize, want: usize) -> Result<(), TestCaseError> {
@@ -123,14 +135,19 @@ fn check_len(op: &str, got: usize, want: usize) -> Result<(), TestCaseError> {
     }
 }
 
-#[test]
-fn the_bounds_accept_a_rounding_and_reject_a_wrong_answer() {
-    let want = Expected { value: vec![1.0, 0.0], scale: vec![1.0, 0.0] };
-    let one_ulp = 1.0 + f64::EPSILON;
-    assert!(assert_close::<f64>("t", 2, &[one_ulp, 0.0], &want, 1e-12).is_ok());
-    assert!(assert_close::<f64>("t", 2, &[1.0 + 1e-9, 0.0], &want, 1e-12).is_err());
-    assert!(assert_close::<f64>("t", 2, &[1.0, 1e-300], &want, 1e-12).is_err());
-    assert!(assert_close::<f64>("t", 2, &[1.0, 1e-310], &want, 1e-12).is_ok());
-    assert!(assert_close::<f64>("t", 2, &[f64::NAN, 0.0], &want, 1e-12).is_err());
-    assert!(assert_close::<f32>("t", 2, &[1.0 + f32::EPSILON, 0.0], &want, 1e-6).is_ok());
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bounds_accept_a_rounding_and_reject_a_wrong_answer() {
+        let want = Expected { value: vec![1.0, 0.0], scale: vec![1.0, 0.0] };
+        let one_ulp = 1.0 + f64::EPSILON;
+        assert!(assert_close::<f64>("t", 2, &[one_ulp, 0.0], &want, 1e-12).is_ok());
+        assert!(assert_close::<f64>("t", 2, &[1.0 + 1e-9, 0.0], &want, 1e-12).is_err());
+        assert!(assert_close::<f64>("t", 2, &[1.0, 1e-300], &want, 1e-12).is_err());
+        assert!(assert_close::<f64>("t", 2, &[1.0, 1e-310], &want, 1e-12).is_ok());
+        assert!(assert_close::<f64>("t", 2, &[f64::NAN, 0.0], &want, 1e-12).is_err());
+        assert!(assert_close::<f32>("t", 2, &[1.0 + f32::EPSILON, 0.0], &want, 1e-6).is_ok());
+    }
 }

@@ -4,7 +4,7 @@
 //! rounded numbers) and computes in `f64`. Sums are compensated (Neumaier) and products are
 //! split exactly with a fused multiply-add (`TwoProduct`), so for `f32` inputs the reference is
 //! exact to `f64` precision and for `f64` inputs it is accurate to about one ulp of the result:
-//! far below every tolerance in `tolerance.rs`.
+//! far below every tolerance in [`tolerance`](crate::tolerance).
 //!
 //! Ops whose result is rounded return an [`Expected`]: the value, and the magnitude each
 //! element's rounding error is proportional to (for a sum, the sum of absolute values of its
@@ -314,21 +314,26 @@ pub fn softmax_cols<T: Scalar>(z: &Mat<T>) -> Expected {
     Expected { value, scale }
 }
 
-#[test]
-fn neumaier_keeps_what_a_naive_sum_loses() {
-    let mut sum = Neumaier::default();
-    for x in [1.0, 1e100, 1.0, -1e100] {
-        sum.add(x);
-    }
-    assert_eq!(sum.value(), 2.0);
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-#[test]
-fn the_gemm_reference_is_exact_where_a_naive_dot_is_not() {
-    // (1e16 + 1 - 1e16)·1 in one dot product: the naive sum returns 0.
-    let a = Mat { rows: 1, cols: 3, data: vec![1e16, 1.0, -1e16] };
-    let b = Mat::filled(3, 1, 1.0);
-    let res = gemm(1.0, &a, Trans::No, &b, Trans::No, 0.0, &Mat::filled(1, 1, f64::NAN));
-    assert_eq!(res.value, vec![1.0]);
-    assert_eq!(res.scale, vec![2e16 + 1.0]);
+    #[test]
+    fn neumaier_keeps_what_a_naive_sum_loses() {
+        let mut sum = Neumaier::default();
+        for x in [1.0, 1e100, 1.0, -1e100] {
+            sum.add(x);
+        }
+        assert_eq!(sum.value(), 2.0);
+    }
+
+    #[test]
+    fn the_gemm_reference_is_exact_where_a_naive_dot_is_not() {
+        // (1e16 + 1 - 1e16)·1 in one dot product: the naive sum returns 0.
+        let a = Mat { rows: 1, cols: 3, data: vec![1e16, 1.0, -1e16] };
+        let b = Mat::filled(3, 1, 1.0);
+        let res = gemm(1.0, &a, Trans::No, &b, Trans::No, 0.0, &Mat::filled(1, 1, f64::NAN));
+        assert_eq!(res.value, vec![1.0]);
+        assert_eq!(res.scale, vec![2e16 + 1.0]);
+    }
 }

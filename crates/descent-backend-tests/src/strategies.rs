@@ -35,8 +35,14 @@ pub const LARGE_DIMS: &[usize] = &[127, 128, 129, 255, 256, 257, 300];
 /// The dimensions of at least 256 that every "large GEMM" case has one of.
 pub const HUGE_DIMS: &[usize] = &[256, 257, 300];
 
-/// Shapes every elementwise property runs on in addition to its random cases.
+/// Shapes every elementwise property runs on in addition to its random cases: empty ones
+/// (0 rows, 0 columns or both) first.
 pub const ELEMENTWISE_SHAPES: &[Shape] = &[
+    (0, 0),
+    (0, 3),
+    (3, 0),
+    (0, 1),
+    (1, 0),
     (1, 1),
     (1, 16),
     (16, 1),
@@ -51,14 +57,24 @@ pub const ELEMENTWISE_SHAPES: &[Shape] = &[
     (128, 129),
 ];
 
-/// nalgebra's threshold: products with `min(m, n, k) >= SMALL` pass transposed views to
-/// `gemm`, smaller ones copy them first.
-const SMALL: usize = descent_nalgebra::SMALL;
+/// descent-nalgebra's threshold (`descent_nalgebra::SMALL`, checked equal in this crate's
+/// tests): products with `min(m, n, k) >= SMALL` pass transposed views to `gemm`, smaller
+/// ones copy them first. Its shapes below are edge cases for any blocked GEMM too.
+pub const NALGEBRA_SMALL: usize = 8;
 
-/// Products every GEMM property runs on in addition to its random cases: 1 in each position,
+const SMALL: usize = NALGEBRA_SMALL;
+
+/// Products every GEMM property runs on in addition to its random cases: 0 in each position
+/// (with `k = 0` the product is `beta·out`, and zeros when `beta == 0`), 1 in each position,
 /// SIMD widths, and both sides of the nalgebra backend's routing (`SMALL`; its dot-product
 /// form for `min(m, n, k) <= 5`, `k >= m` and `m < 32`, and its `axpy` form otherwise).
 pub const GEMM_SHAPES: &[GemmDims] = &[
+    (0, 0, 0),
+    (0, 5, 3),
+    (3, 0, 5),
+    (3, 5, 0),
+    (17, 16, 0),
+    (0, 1, 1),
     (1, 1, 1),
     (1, 17, 16),
     (17, 1, 15),
