@@ -2,11 +2,11 @@
 //! the generic x86-64 target (what any program that embeds descent gets by default, and what
 //! the workspace itself builds) beside a build for x86-64-v3 (AVX2 + FMA as the baseline).
 //!
-//! Each build is the release `kernel-timings` binary of descent-benches with `RUSTFLAGS`
-//! naming the target CPU, in a target directory of its own (`target/cpu-<name>`); the two
-//! binaries then run one after the other, three times alternately, and the table gives each
-//! row's median over the three runs (every run's figure is itself a median of 15 batches)
-//! and the ratio generic / v3.
+//! Each build is the release `kernel-timings` binary of descent-benches: the workspace's own
+//! (`target/release`, `RUSTFLAGS` removed from the environment) and one with
+//! `RUSTFLAGS="-C target-cpu=x86-64-v3"` in `target/x86-64-v3`; the two binaries then run one
+//! after the other, three times alternately, and the table gives each row's median over the
+//! three runs (every run's figure is itself a median of 15 batches) and the ratio generic / v3.
 
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -15,33 +15,20 @@ use anyhow::{Context, bail};
 
 use crate::{path_str, project_root, run_cargo_with_env};
 
-/// The two builds compared: the generic target first.
-const CPUS: [&str; 2] = ["x86-64", "x86-64-v3"];
-
 /// Runs of each binary, alternating.
 const ROUNDS: usize = 3;
 
 pub(crate) fn run() -> anyhow::Result<()> {
     let root = project_root();
-    let mut binaries = Vec::new();
-    for cpu in CPUS {
-        let dir = root.join(format!("target/cpu-{cpu}"));
-        let flags = format!("-C target-cpu={cpu}");
-        run_cargo_with_env(
-            &[
-                "build",
-                "--release",
-                "-p",
-                "descent-benches",
-                "--bin",
-                "kernel-timings",
-                "--target-dir",
-                path_str(&dir)?,
-            ],
-            &[("RUSTFLAGS", flags.as_str())],
-        )?;
-        binaries.push(dir.join("release/kernel-timings"));
-    }
+    let build = ["build", "--release", "-p", "descent-benches", "--bin", "kernel-timings"];
+    // The workspace's own build: the generic x86-64 target (no target-cpu).
+    run_cargo_with_env(&build, &[], &["RUSTFLAGS"])?;
+    let v3_dir = root.join("target/x86-64-v3");
+    let mut v3_build = build.to_vec();
+    v3_build.extend(["--target-dir", path_str(&v3_dir)?]);
+    run_cargo_with_env(&v3_build, &[("RUSTFLAGS", "-C target-cpu=x86-64-v3")], &[])?;
+    let binaries =
+        [root.join("target/release/kernel-timings"), v3_dir.join("release/kernel-timings")];
     // row name -> per build, the figures of every round
     let mut figures: BTreeMap<String, [Vec<f64>; 2]> = BTreeMap::new();
     let mut order = Vec::new();

@@ -54,8 +54,8 @@ COMMANDS:
                       when Python lacks onnx or onnxruntime)
     tidy              Check every crate's src/: no import circle between modules, a `//!`
                       doc atop every file, no non-test file over 500 lines
-    kernel-timings    Build descent-benches' kernel-timings twice, for the generic x86-64
-                      target and for x86-64-v3 (RUSTFLAGS, target/cpu-*), run them
+    kernel-timings    Build descent-benches' kernel-timings twice, as the workspace builds
+                      it (generic x86-64) and for x86-64-v3 (target/x86-64-v3), run them
                       alternately and print axpy, Adam, faer's register trap and the course
                       step side by side
     embed             Build and run examples/embed, a crate outside the workspace that uses
@@ -209,13 +209,21 @@ pub(crate) fn run_cargo(args: &[&str]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Runs cargo with `args` and the extra environment `env` in the repository root, failing
-/// when it fails.
-pub(crate) fn run_cargo_with_env(args: &[&str], env: &[(&str, &str)]) -> anyhow::Result<()> {
-    let shown: Vec<String> = env.iter().map(|(k, v)| format!("{k}=\"{v}\"")).collect();
+/// Runs cargo with `args` in the repository root, with the variables `set` added to its
+/// environment and those in `unset` removed, failing when it fails.
+pub(crate) fn run_cargo_with_env(
+    args: &[&str],
+    set: &[(&str, &str)],
+    unset: &[&str],
+) -> anyhow::Result<()> {
+    let shown: Vec<String> = set.iter().map(|(k, v)| format!("{k}=\"{v}\"")).collect();
     eprintln!("$ {} cargo {}", shown.join(" "), args.join(" "));
+    let mut cmd = cargo();
+    for var in unset {
+        cmd.env_remove(var);
+    }
     let status =
-        cargo().envs(env.iter().copied()).args(args).status().context("could not start cargo")?;
+        cmd.envs(set.iter().copied()).args(args).status().context("could not start cargo")?;
     if !status.success() {
         bail!("`cargo {}` failed ({status})", args.join(" "));
     }

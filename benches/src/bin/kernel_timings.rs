@@ -1,20 +1,20 @@
 //! The elementwise kernels and the course step, timed in whatever build this binary came from:
-//! the figures an embedder gets from a default-target build, beside the workspace's own.
+//! the workspace's build is the generic x86-64 target, the same as any embedder's default build.
 //!
 //! ```text
 //! kernel-timings            # one table: axpy, Adam, the course step, faer's register trap
 //! ```
 //!
-//! `cargo xtask kernel-timings` builds this binary twice — once as the workspace builds it
-//! (`.cargo/config.toml`), once as a crate outside the workspace would (the generic x86-64
-//! target, no `target-cpu`) — runs both and prints them side by side. Every figure is the
-//! median of 15 batches, each timing enough repetitions to last about 2 ms.
+//! `cargo xtask kernel-timings` builds this binary twice — as the workspace builds it (the
+//! generic x86-64 target, like any crate that embeds descent) and for x86-64-v3 — runs both
+//! and prints them side by side. Every figure is the median of 15 batches, each timing enough
+//! repetitions to last about 2 ms.
 //!
 //! - `axpy 1,000 f32`: `Backend::axpy` on a 1,000 × 1 matrix (nalgebra; one contiguous slice);
 //! - `adam 1M f32`: one Adam update of a 1,000 × 1,000 parameter on faer;
 //! - `adam 1M f32 after a faer GEMM`: the same update with a 256³ faer GEMM before each one,
-//!   timed alone: faer's kernels return without `vzeroupper`, and on Intel CPUs the legacy-SSE
-//!   code that follows on the same thread runs several times slower
+//!   timed alone: faer's kernels return without `vzeroupper`, and the legacy-SSE code that
+//!   follows on the same thread runs several times slower unless something clears them
 //!   (docs/dependencies.md, trap 3) — this row is the trap's probe;
 //! - `course step`: forward, cost, backward and Adam of the course network on a batch of 64
 //!   (`descent_benches::step::COURSE`), per backend.
