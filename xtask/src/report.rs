@@ -231,8 +231,9 @@ const HOW_TO_READ: &str = "\
   one thread). Above 1 means descent is faster.
 - **threads**: faer's GEMM runs on `Par::rayon(threads)`, ndarray's and nalgebra's on
   matrixmultiply's thread pool with `MATMUL_NUM_THREADS=threads`; both split only products
-  with enough work (faer: `m·n·k ≥ 64³`; matrixmultiply: `m·k + k·n ≥ 32,768`), so the small
-  workloads' 2-thread rows run the same single-threaded products as their 1-thread rows.
+  with enough work (faer: `m·n·k ≥ 512·512·256`; matrixmultiply: `m·k + k·n ≥ 32,768`), so
+  on faer the small workloads' and `tabular`'s 2-thread rows run the same single-threaded
+  products as their 1-thread rows.
   **Thread scaling** takes, per workload and dtype, the backend fastest on 1 thread and
   divides its 1-thread seconds by its own 2-thread seconds (`xtask/src/scaling.rs`).
 - **Whole process vs training loop**: *loop* is the `workload` binary's timer around
