@@ -23,6 +23,11 @@ static THREADS: AtomicUsize = AtomicUsize::new(1);
 /// - `wide` (784-1024-1024-1 at batch 256: 205–268 M each), where the second thread pays on
 ///   an unloaded machine: 33.5 ms a step on 1 thread, 20.5 on 2 (`cargo xtask bench`, README).
 ///
+/// With this threshold, same machine at load average about 1, whole `descent train`, 5 runs
+/// alternating, median: `tabular` 0.616 s with `--threads 1`, 0.611 with `--threads 2`, 0.612
+/// without `--threads` (with 64³ it had been 0.75–0.82 s against 0.78–0.85 without
+/// `--threads`); `wide` (16,384 examples, 1 epoch) 0.942 s, 0.611 and 0.599.
+///
 /// Below break-even the rayon fork-join per product (waking the other worker, splitting the
 /// output, joining) costs more than half a product that takes tens of microseconds.
 pub const PAR_THRESHOLD: usize = 512 * 512 * 256;
