@@ -77,7 +77,7 @@ pub(crate) fn render(out: &mut String, res: &Results) {
     for s in scalings(res) {
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {:.3} | {:.3} | {:.2}× | {} {:.3} s |",
+            "| {} | {} | {} | {:.4} | {:.4} | {:.2}× | {} {:.4} s |",
             s.workload,
             s.dtype,
             s.backend,
@@ -132,7 +132,7 @@ mod tests {
         let mut text = String::new();
         render(&mut text, &res);
         assert!(
-            text.contains("| tabular | f32 | faer | 2.000 | 4.000 | 0.50× | ndarray 1.000 s |")
+            text.contains("| tabular | f32 | faer | 2.0000 | 4.0000 | 0.50× | ndarray 1.0000 s |")
         );
     }
 }
