@@ -1,5 +1,5 @@
-//! The four standard workloads of `cargo xtask bench` (issue 5), defined once for the runner,
-//! the reference check and the README.
+//! The five standard workloads of `cargo xtask bench` (issues 5 and 20), defined once for the
+//! runner, the reference check and the README.
 //!
 //! | name | data | layers | batch | epochs | optimizer |
 //! |---|---|---|---|---|---|
@@ -7,10 +7,15 @@
 //! | `sgd` | same | 2-5-2-1 | 1 | 100 | adam lr 0.0007 |
 //! | `deep-narrow` | 8,192 × 32 synthetic, binary | 32-64-64-64-64-1 | 32 | 5 | adam lr 1e-3 |
 //! | `wide` | 16,384 × 784 synthetic, binary | 784-1024-1024-1 | 256 | 1 | adam lr 1e-3 |
+//! | `tabular` | 200,000 × 32 teacher-labelled, binary | 32-256-128-1 | 128 | 2 | adam lr 1e-3 |
 //!
 //! Synthetic data: standard normal features, label = `[w·x > 0]` for a fixed random
-//! projection `w`, from a fixed seed. [`Workload::quick`] shrinks the epochs (and the
-//! synthetic data) so that a CI smoke run takes seconds.
+//! projection `w`, from a fixed seed. Teacher data (`tabular`): standard normal features,
+//! label = `[f(x) > 0]` for a hidden teacher network `f` = 32-16-1 with tanh and no biases
+//! and seeded weights (see [`teacher`]); `f` is odd and the features are symmetric, so the
+//! classes are balanced in expectation without a median threshold. [`Workload::quick`]
+//! shrinks the epochs (and the synthetic and teacher data) so that a CI smoke run takes
+//! seconds.
 
 use std::time::Instant;
 
@@ -29,6 +34,14 @@ pub enum Data {
     Moons,
     /// `n_examples` standard-normal examples of `n_features`, labelled by a random projection.
     Synthetic {
+        /// Examples.
+        n_examples: usize,
+        /// Features per example.
+        n_features: usize,
+    },
+    /// `n_examples` standard-normal examples of `n_features`, labelled by a hidden teacher
+    /// network ([`teacher`]).
+    Teacher {
         /// Examples.
         n_examples: usize,
         /// Features per example.
@@ -53,8 +66,8 @@ pub struct Workload {
     pub lr: f64,
 }
 
-/// The four workloads, in the report's order.
-pub const WORKLOADS: [Workload; 4] = [
+/// The five workloads, in the report's order.
+pub const WORKLOADS: [Workload; 5] = [
     Workload {
         name: "course",
         data: Data::Moons,
@@ -87,6 +100,14 @@ pub const WORKLOADS: [Workload; 4] = [
         epochs: 1,
         lr: 1e-3,
     },
+    Workload {
+        name: "tabular",
+        data: Data::Teacher { n_examples: 200_000, n_features: 32 },
+        layers: &[32, 256, 128, 1],
+        batch: 128,
+        epochs: 2,
+        lr: 1e-3,
+    },
 ];
 
 /// Seed of the synthetic features and of the labelling projection.
@@ -105,13 +126,19 @@ impl Workload {
     }
 
     /// The reduced version `--quick` runs: a tenth of the epochs (at least 1) for the small
-    /// networks, and a sixteenth of the synthetic examples.
+    /// networks, and a sixteenth of the synthetic and teacher examples.
     #[must_use]
     pub fn quick(mut self) -> Self {
         self.epochs = (self.epochs / 50).max(1);
-        if let Data::Synthetic { n_examples, n_features } = self.data {
-            self.data = Data::Synthetic { n_examples: n_examples / 16, n_features };
-        }
+        self.data = match self.data {
+            Data::Moons => Data::Moons,
+            Data::Synthetic { n_examples, n_features } => {
+                Data::Synthetic { n_examples: n_examples / 16, n_features }
+            }
+            Data::Teacher { n_examples, n_features } => {
+                Data::Teacher { n_examples: n_examples / 16, n_features }
+            }
+        };
         self
     }
 
@@ -120,7 +147,7 @@ impl Workload {
     pub fn n_examples(&self) -> usize {
         match self.data {
             Data::Moons => datasets::SyntheticConfig::default().n_examples,
-            Data::Synthetic { n_examples, .. } => n_examples,
+            Data::Synthetic { n_examples, .. } | Data::Teacher { n_examples, .. } => n_examples,
         }
     }
 
@@ -178,6 +205,7 @@ impl Workload {
             Data::Synthetic { n_examples, n_features } => {
                 synthetic(n_examples, n_features, DATA_SEED)
             }
+            Data::Teacher { n_examples, n_features } => teacher(n_examples, n_features, DATA_SEED),
         }
     }
 }
@@ -201,6 +229,42 @@ pub fn synthetic<T: Scalar>(n_examples: usize, n_features: usize, seed: u64) -> 
             features.push(T::from_f64(x));
         }
         labels.push(if dot > 0.0 { T::ONE } else { T::ZERO });
+    }
+    Dataset::new(n_features, features, 1, labels)
+}
+
+/// Hidden units of [`teacher`]'s network.
+pub const TEACHER_HIDDEN: usize = 16;
+
+/// `n_examples` standard-normal examples of `n_features` and labels `[v·tanh(W·x) > 0]` from
+/// a hidden teacher network: `W` is `TEACHER_HIDDEN × n_features` with entries of variance
+/// `1/n_features` (so `tanh` is neither saturated nor linear), `v` has `TEACHER_HIDDEN`
+/// standard-normal entries, no biases. One PCG stream seeded with `seed` draws `W` (row by
+/// row), then `v`, then the features. Without biases the teacher is odd, `f(-x) = -f(x)`, and
+/// the features are symmetric, so each class has probability exactly 1/2.
+///
+/// # Errors
+/// As [`Dataset::new`] (not for positive sizes).
+pub fn teacher<T: Scalar>(n_examples: usize, n_features: usize, seed: u64) -> Result<Dataset<T>> {
+    let mut rng = Pcg64::seed_from_u64(seed);
+    let mut normal = || -> f64 { StandardNormal.sample(&mut rng) };
+    let scale = 1.0 / (n_features as f64).sqrt();
+    let w: Vec<f64> = (0..TEACHER_HIDDEN * n_features).map(|_| scale * normal()).collect();
+    let v: Vec<f64> = (0..TEACHER_HIDDEN).map(|_| normal()).collect();
+    let mut features = Vec::with_capacity(n_examples * n_features);
+    let mut labels = Vec::with_capacity(n_examples);
+    let mut x = vec![0.0; n_features];
+    for _ in 0..n_examples {
+        for xi in &mut x {
+            *xi = normal();
+            features.push(T::from_f64(*xi));
+        }
+        let out: f64 = w
+            .chunks_exact(n_features)
+            .zip(&v)
+            .map(|(row, vj)| vj * row.iter().zip(&x).map(|(a, b)| a * b).sum::<f64>().tanh())
+            .sum();
+        labels.push(if out > 0.0 { T::ONE } else { T::ZERO });
     }
     Dataset::new(n_features, features, 1, labels)
 }
@@ -264,5 +328,35 @@ mod tests {
         // A random hyperplane through the origin splits standard normal data roughly in half.
         assert!((60..140).contains(&ones), "{ones} of 200 positive");
         assert_eq!(synthetic::<f64>(200, 3, 5).unwrap(), d, "seeded");
+    }
+
+    #[test]
+    fn teacher_data_is_seeded_shaped_and_balanced() {
+        let d = teacher::<f64>(2000, 32, DATA_SEED).unwrap();
+        assert_eq!((d.n_examples(), d.n_features()), (2000, 32));
+        assert_eq!(d.features().len(), 2000 * 32);
+        assert!(d.targets().iter().all(|&t| t == 0.0 || t == 1.0));
+        let ones = d.targets().iter().filter(|&&t| t == 1.0).count();
+        // Balanced in expectation; 2000 draws stay within ±10% with overwhelming probability.
+        assert!((800..1200).contains(&ones), "{ones} of 2000 positive");
+        assert_eq!(teacher::<f64>(2000, 32, DATA_SEED).unwrap(), d, "seeded");
+        assert_ne!(teacher::<f64>(2000, 32, DATA_SEED + 1).unwrap(), d, "the seed matters");
+        // f32 is the f64 data rounded.
+        let f = teacher::<f32>(2000, 32, DATA_SEED).unwrap();
+        assert!(f.features().iter().zip(d.features()).all(|(a, b)| *a == *b as f32));
+        assert_eq!(f.targets().iter().filter(|&&t| t == 1.0).count(), ones);
+    }
+
+    #[test]
+    fn tabular_is_the_issue_workload() {
+        let t = Workload::by_name("tabular").unwrap();
+        assert_eq!(
+            (t.n_examples(), t.layers, t.batch, t.epochs),
+            (200_000, &[32, 256, 128, 1][..], 128, 2)
+        );
+        assert_eq!(t.steps(), 2 * 1563);
+        assert_eq!(t.quick().n_examples(), 12_500);
+        assert_eq!(t.quick().epochs, 1);
+        assert_eq!(t.data, Data::Teacher { n_examples: 200_000, n_features: 32 });
     }
 }

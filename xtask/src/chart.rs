@@ -27,13 +27,14 @@ fn colour(label: &str) -> RGBColor {
 pub(crate) fn draw(res: &Results, path: &Path) -> anyhow::Result<()> {
     register_font("sans-serif", FontStyle::Normal, FONT)
         .map_err(|_| anyhow!("the bundled font is invalid"))?;
-    let root = BitMapBackend::new(path, (1600, 1100)).into_drawing_area();
+    let root = BitMapBackend::new(path, (1600, 1600)).into_drawing_area();
     let err = |e: DrawingAreaErrorKind<_>| anyhow!("{e:?}");
     root.fill(&WHITE).map_err(err)?;
     let root = root
         .titled("µs per training step, lower is better (nd/na/fa = ndarray/nalgebra/faer, 32/64 = f32/f64, .1/.2 = threads)", ("sans-serif", 22))
         .map_err(err)?;
-    let panels = root.split_evenly((2, 2));
+    // Three rows of two panels: room for the five workloads.
+    let panels = root.split_evenly((3, 2));
     for (panel, workload) in panels.iter().zip(WORKLOADS) {
         let mut bars: Vec<(String, f64)> = res
             .rows

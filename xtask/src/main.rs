@@ -10,6 +10,7 @@ mod kernel_timings;
 mod machine;
 mod process;
 mod report;
+mod scaling;
 mod stream;
 mod tidy;
 mod workloads;
@@ -29,8 +30,8 @@ USAGE:
 COMMANDS:
     bench [--quick] [--criterion]
                       Check every backend (check-backends, then the same final cost on every
-                      workload), run the four workloads (course, sgd, deep-narrow, wide) on
-                      every backend, f32 and f64, 1 and 2 threads, with the GEMM ceiling and
+                      workload), run the five workloads (course, sgd, deep-narrow, wide,
+                      tabular) on every backend, f32 and f64, 1 and 2 threads, with the GEMM ceiling and
                       the numpy/PyTorch references (xtask/reference.py), time the release
                       `descent train` process against the training loop (course and wide,
                       f32, 1 thread), and write target/bench/report.md, report.png and

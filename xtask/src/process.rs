@@ -183,7 +183,7 @@ fn cli_args(
             args.extend(["--data", "moons", "--examples"].map(String::from));
             args.push(field("examples")?.to_string());
         }
-        Some("synthetic") => {
+        Some("synthetic" | "teacher") => {
             let (x, y) = (data_dir.join("x.npy"), data_dir.join("y.npy"));
             if !x.is_file() || !y.is_file() {
                 dump_npy(workload_bin, fit, data_dir, quick)?;

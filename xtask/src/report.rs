@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use crate::machine::Machine;
 use crate::process::{self, Comparison};
+use crate::scaling;
 use crate::workloads::{Results, Row};
 
 /// The whole report: the workloads' results and the whole-process comparisons.
@@ -64,6 +65,7 @@ pub(crate) fn render(res: &Results, processes: &[Comparison], machine: &Machine)
     }
     out.push('\n');
 
+    scaling::render(&mut out, res);
     render_processes(&mut out, processes);
 
     let _ = writeln!(out, "## GEMM ceiling\n");
@@ -208,8 +210,11 @@ const HOW_TO_READ: &str = "\
 - **Workloads** (`benches/src/workload.rs`): `course` — moons, 300 examples, 2-5-2-1, batch 64,
   5000 epochs (25,000 steps), Adam lr 0.0007; `sgd` — the same with batch 1 for 100 epochs
   (30,000 steps); `deep-narrow` — 8,192 × 32 synthetic, 32-64-64-64-64-1, batch 32, 5 epochs;
-  `wide` — 16,384 × 784 synthetic, 784-1024-1024-1, batch 256, 1 epoch, Adam lr 1e-3.
-  Synthetic data: standard normal features, label = sign of a fixed random projection.
+  `wide` — 16,384 × 784 synthetic, 784-1024-1024-1, batch 256, 1 epoch, Adam lr 1e-3;
+  `tabular` — 200,000 × 32 teacher-labelled, 32-256-128-1, batch 128, 2 epochs, Adam lr 1e-3.
+  Synthetic data: standard normal features, label = sign of a fixed random projection;
+  teacher data: standard normal features, label = sign of a hidden seeded 32-16-1 tanh
+  network without biases (odd, so the classes are balanced in expectation).
 - **seconds** is `Trainer::fit` alone (data generation excluded), in a fresh process per row;
   a step is gather, forward, cost, backward, the finiteness checks and the Adam update.
 - **GFLOP/s** counts the GEMMs only (`2·n_l·n_{l-1}` per example for the forward product and
@@ -226,8 +231,11 @@ const HOW_TO_READ: &str = "\
   one thread). Above 1 means descent is faster.
 - **threads**: faer's GEMM runs on `Par::rayon(threads)`, ndarray's and nalgebra's on
   matrixmultiply's thread pool with `MATMUL_NUM_THREADS=threads`; both split only products
-  with enough work (faer: `m·n·k ≥ 64³`; matrixmultiply: `m·k + k·n ≥ 32,768`), so the small
-  workloads' 2-thread rows run the same single-threaded products as their 1-thread rows.
+  with enough work (faer: `m·n·k ≥ 512·512·256`; matrixmultiply: `m·k + k·n ≥ 32,768`), so
+  on faer the small workloads' and `tabular`'s 2-thread rows run the same single-threaded
+  products as their 1-thread rows.
+  **Thread scaling** takes, per workload and dtype, the backend fastest on 1 thread and
+  divides its 1-thread seconds by its own 2-thread seconds (`xtask/src/scaling.rs`).
 - **Whole process vs training loop**: *loop* is the `workload` binary's timer around
   `Trainer::fit` (data generation, set-up and exit excluded); *process* is the wall clock of
   the whole `descent train` run: start-up, parsing, loading the data (the built-in moons, or

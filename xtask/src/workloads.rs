@@ -1,4 +1,4 @@
-//! `cargo xtask bench`: the four standard workloads on every backend, dtype and thread count,
+//! `cargo xtask bench`: the five standard workloads on every backend, dtype and thread count,
 //! each in its own process, plus the GEMM ceiling and the numpy / PyTorch references.
 
 use std::fs;
@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::{project_root, run_cargo};
 
 /// The workloads, in the report's order (defined in `benches/src/workload.rs`).
-pub(crate) const WORKLOADS: [&str; 4] = ["course", "sgd", "deep-narrow", "wide"];
+pub(crate) const WORKLOADS: [&str; 5] = ["course", "sgd", "deep-narrow", "wide", "tabular"];
 /// The backends, in the report's order.
 pub(crate) const BACKENDS: [&str; 3] = ["ndarray", "nalgebra", "faer"];
 /// The dtypes.

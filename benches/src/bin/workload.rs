@@ -1,7 +1,7 @@
 //! One standard workload, once, in its own process; prints one JSON line.
 //!
 //! ```text
-//! workload run     <course|sgd|deep-narrow|wide> <ndarray|nalgebra|faer> <f32|f64> <threads> [--quick]
+//! workload run     <course|sgd|deep-narrow|wide|tabular> <ndarray|nalgebra|faer> <f32|f64> <threads> [--quick]
 //! workload fit     <workload> <backend> <dtype> <threads> [--quick]
 //! workload ceiling <workload> <backend> <dtype> <threads> [--quick]
 //! workload dump    <workload> <dir> [--quick]
@@ -34,7 +34,7 @@ use descent_nalgebra::Nalgebra;
 use descent_ndarray::Ndarray;
 use descent_train::Dataset;
 
-const USAGE: &str = "usage: workload run|fit|ceiling <course|sgd|deep-narrow|wide> <ndarray|nalgebra|faer> <f32|f64> <threads> [--quick]\n       workload dump <workload> <dir> [--quick]\n       workload npy <workload> <f32|f64> <dir> [--quick]";
+const USAGE: &str = "usage: workload run|fit|ceiling <course|sgd|deep-narrow|wide|tabular> <ndarray|nalgebra|faer> <f32|f64> <threads> [--quick]\n       workload dump <workload> <dir> [--quick]\n       workload npy <workload> <f32|f64> <dir> [--quick]";
 
 /// What `run`, `fit` and `ceiling` measure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,6 +183,7 @@ fn settings(w: &Workload) -> String {
     let data = match w.data {
         Data::Moons => "moons",
         Data::Synthetic { .. } => "synthetic",
+        Data::Teacher { .. } => "teacher",
     };
     let layers: Vec<String> = w.layers.iter().map(ToString::to_string).collect();
     format!(

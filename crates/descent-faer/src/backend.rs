@@ -264,10 +264,12 @@ mod tests {
 
     #[test]
     fn parallel_gemm_is_bit_identical_to_sequential() {
-        // Uses the backend's rule with two threads, leaving the process-wide count alone.
-        // Matrix·vector shapes are included: the rule keeps them sequential, because faer's
-        // parallel matrix·vector product splits `k` and does differ from the sequential one.
-        let shapes = [(300, 257, 200), (256, 256, 784), (129, 127, 1000), (64, 64, 8192)];
+        // Runs the matrix shapes on two threads whatever the rule's threshold (leaving the
+        // process-wide count alone), and the matrix·vector shapes as the rule says: it keeps
+        // them sequential, because faer's parallel matrix·vector product splits `k` and does
+        // differ from the sequential one. `(512, 512, 512)` is above the threshold.
+        let shapes =
+            [(300, 257, 200), (256, 256, 784), (129, 127, 1000), (64, 64, 8192), (512, 512, 512)];
         let vectors = [(4096, 1, 512), (1, 2048, 512), (1, 1, 100_000)];
         for (m, n, k) in shapes.into_iter().chain(vectors) {
             let a = Mat::<f32>::from_fn(m, k, |i, j| ((i * 31 + j * 17) % 101) as f32 / 7.0 - 7.0);
@@ -276,8 +278,12 @@ mod tests {
             let mut par = Mat::<f32>::zeros(m, n);
             matmul(seq.as_mut(), Accum::Replace, a.as_ref(), b.transpose(), 1.0, Par::Seq);
             let rule = crate::threads::par_with(2, m, n, k);
-            assert_eq!(matches!(rule, Par::Seq), m == 1 || n == 1, "{m}×{k}·{k}×{n}");
-            matmul(par.as_mut(), Accum::Replace, a.as_ref(), b.transpose(), 1.0, rule);
+            let vector = m == 1 || n == 1;
+            if vector || m * n * k >= crate::PAR_THRESHOLD {
+                assert_eq!(matches!(rule, Par::Seq), vector, "{m}×{k}·{k}×{n}");
+            }
+            let par_mode = if vector { rule } else { Par::rayon(2) };
+            matmul(par.as_mut(), Accum::Replace, a.as_ref(), b.transpose(), 1.0, par_mode);
             assert!(seq == par, "{m}×{k}·{k}×{n}: parallel result differs from sequential");
         }
     }

@@ -7,9 +7,30 @@ use faer::Par;
 /// The thread count GEMM may use; 1 (sequential) until [`set_threads`] changes it.
 static THREADS: AtomicUsize = AtomicUsize::new(1);
 
-/// Products with `m·n·k` below this many multiply-adds (64³) always run sequentially:
-/// splitting them across threads costs more than it saves.
-pub const PAR_THRESHOLD: usize = 64 * 64 * 64;
+/// Products with `m·n·k` below this many multiply-adds (512·512·256 = 2²⁶) always run
+/// sequentially: splitting them across threads costs more than it saves.
+///
+/// Measured with faer 0.24.4 in f32 on a 2-core AMD EPYC (Zen 5, AVX-512), shared (load
+/// average 4–5 on 2 cores, so the figures are pessimistic for the second thread):
+/// - the `tabular` workload's products (32-256-128-1 at batch 128: 1–4.2 M multiply-adds
+///   each) on their own (`workload ceiling tabular faer f32 <threads>`): 199 GFLOP/s on 1
+///   thread, 135 on 2 (twice each); the whole `descent train` run took 0.75–1.02 s on 1
+///   thread and 1.12–1.42 s on 2 with the old threshold of 64³;
+/// - whole-process `descent train` on 12,500 teacher examples, 4 epochs, best of 3, 1 thread
+///   against 2: hidden 256,256 at batch 256 (largest product 16.8 M) 0.14 s against 0.21;
+///   384,384 at 128 (18.9 M) 0.27 against 0.30; 512,512 at 128 (33.5 M) 0.46 against 0.45
+///   and 0.53 against 0.37 (break-even); 512,512 at 256 (67 M) 0.49 against 0.49;
+/// - `wide` (784-1024-1024-1 at batch 256: 205–268 M each), where the second thread pays on
+///   an unloaded machine: 33.5 ms a step on 1 thread, 20.5 on 2 (`cargo xtask bench`, README).
+///
+/// With this threshold, same machine at load average about 1, whole `descent train`, 5 runs
+/// alternating, median: `tabular` 0.616 s with `--threads 1`, 0.611 with `--threads 2`, 0.612
+/// without `--threads` (with 64³ it had been 0.75–0.82 s against 0.78–0.85 without
+/// `--threads`); `wide` (16,384 examples, 1 epoch) 0.942 s, 0.611 and 0.599.
+///
+/// Below break-even the rayon fork-join per product (waking the other worker, splitting the
+/// output, joining) costs more than half a product that takes tens of microseconds.
+pub const PAR_THRESHOLD: usize = 512 * 512 * 256;
 
 /// Sets how many threads [`Faer`](crate::Faer)'s GEMM may use, for the whole process.
 ///
@@ -72,8 +93,13 @@ mod tests {
         set_threads(0);
         assert_eq!(threads(), 1);
         set_threads(2);
-        assert!(matches!(par_for(63, 64, 64), Par::Seq));
-        assert!(matches!(par_for(64, 64, 64), Par::Rayon(n) if n.get() == 2));
+        assert!(matches!(par_for(511, 512, 256), Par::Seq));
+        assert!(matches!(par_for(512, 512, 256), Par::Rayon(n) if n.get() == 2));
+        // `tabular`'s largest products stay sequential, `wide`'s go parallel.
+        assert!(matches!(par_for(128, 128, 256), Par::Seq));
+        assert!(matches!(par_for(256, 128, 128), Par::Seq));
+        assert!(matches!(par_for(1024, 256, 784), Par::Rayon(_)));
+        assert!(matches!(par_for(1024, 256, 1024), Par::Rayon(_)));
         assert!(matches!(par_for(usize::MAX, 2, 2), Par::Rayon(_)));
         assert!(matches!(par_for(4096, 1, 4096), Par::Seq));
         assert!(matches!(par_for(1, 4096, 4096), Par::Seq));
