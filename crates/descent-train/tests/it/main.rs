@@ -10,9 +10,6 @@ mod hook;
 mod json;
 mod metrics;
 mod no_alloc;
-#[rustfmt::skip]
-mod numpy_fixture;
-mod numpy_reference;
 mod plateau;
 mod prefetch;
 mod regularization;
