@@ -16,6 +16,9 @@
 //!   timed alone: faer's kernels return without `vzeroupper`, and the legacy-SSE code that
 //!   follows on the same thread runs several times slower unless something clears them
 //!   (docs/dependencies.md, trap 3) — this row is the trap's probe;
+//! - `adam kernel 1M f32, <copy>`: the fused Adam loop alone (`descent_core::simd::update3`)
+//!   over 1M contiguous f32, forced into each copy this CPU runs (inline, AVX2 + FMA,
+//!   AVX-512): the speed-up of the AVX-512 copies over the AVX2 ones;
 //! - `course step`: forward, cost, backward and Adam of the course network on a batch of 64
 //!   (`descent_benches::step::COURSE`), per backend.
 
@@ -23,6 +26,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use descent_benches::step::{COURSE, Step};
+use descent_core::simd::{self, Route, Variant};
 use descent_core::{Backend, Trans};
 use descent_faer::Faer;
 use descent_nalgebra::Nalgebra;
@@ -83,6 +87,20 @@ fn adam_ns(dirty: bool) -> f64 {
     median_ns(gemm, || adam.step(black_box(&mut params), &grads, 1e-9).expect("step"))
 }
 
+/// The fused Adam loop over 1M f32 in the copy `route` names (the CPU must run it).
+fn adam_kernel_ns(route: Route) -> f64 {
+    let n = 1_000_000;
+    let (mut p, mut v, mut s) = (vec![0.5f32; n], vec![0.0f32; n], vec![0.0f32; n]);
+    let g: Vec<f32> = (0..n).map(|i| (i % 17) as f32 * 1e-3 - 8e-3).collect();
+    let (b1, b2, lr, c1, c2, eps) = (0.9f32, 0.999f32, 1e-9f32, 0.1f32, 0.001f32, 1e-8f32);
+    let adam = |p: &mut f32, v: &mut f32, s: &mut f32, g: f32| {
+        *v = b1.mul_add(*v, (1.0 - b1) * g);
+        *s = b2.mul_add(*s, (1.0 - b2) * g * g);
+        *p -= lr * (*v / c1) / ((*s / c2).sqrt() + eps);
+    };
+    median_ns(|| {}, || simd::update3(route, black_box(&mut p), &mut v, &mut s, &g, adam))
+}
+
 fn step_ns<B: Backend<f32>>() -> f64 {
     let mut step = Step::<f32, B>::new(&COURSE).expect("course step");
     median_ns(
@@ -94,6 +112,15 @@ fn step_ns<B: Backend<f32>>() -> f64 {
 }
 
 fn main() {
+    let copies = [
+        ("adam kernel 1M f32, inline copy", Variant::Inline),
+        ("adam kernel 1M f32, AVX2 copy", Variant::Avx2),
+        ("adam kernel 1M f32, AVX-512 copy", Variant::Avx512),
+    ];
+    let kernels: Vec<(&str, f64)> = copies
+        .into_iter()
+        .filter_map(|(name, v)| Route::forced(v).map(|r| (name, adam_kernel_ns(r))))
+        .collect();
     let rows: [(&str, f64); 6] = [
         ("axpy 1,000 f32 (nalgebra)", axpy_ns()),
         ("adam 1M f32 (faer)", adam_ns(false)),
@@ -102,8 +129,8 @@ fn main() {
         ("course step f32, faer", step_ns::<Faer>()),
         ("course step f32, ndarray", step_ns::<Ndarray>()),
     ];
-    println!("simd level: {}", descent_core::simd::level().name());
-    for (name, ns) in rows {
+    println!("simd level: {}", simd::level().name());
+    for (name, ns) in rows.into_iter().chain(kernels) {
         println!("{name}\t{ns:.1} ns");
     }
 }

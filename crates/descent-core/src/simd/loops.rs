@@ -3,19 +3,20 @@
 
 #![allow(unsafe_code)] // Calls of the feature-enabled copies, each after the CPU was checked.
 
-use super::Route;
+use super::{Route, Variant};
 
 /// Calls the copy of a loop that `route` names: `$loop` inline, or its `$avx2` / `$avx512`
 /// clone (made by [`clones!`]).
 macro_rules! dispatch {
     ($route:expr, $loop:ident, $avx2:ident, $avx512:ident, ($($arg:expr),*)) => {
-        match $route {
-            // SAFETY: `route` names a copy only when `level` found every feature it enables.
+        match $route.variant() {
+            // SAFETY: a `Route` names a copy only when `level` found every feature it enables
+            // (`route` and `Route::forced` are its only makers).
             #[cfg(target_arch = "x86_64")]
-            Route::Avx2 => unsafe { $avx2($($arg),*) },
+            Variant::Avx2 => unsafe { $avx2($($arg),*) },
             // SAFETY: as above.
             #[cfg(target_arch = "x86_64")]
-            Route::Avx512 => unsafe { $avx512($($arg),*) },
+            Variant::Avx512 => unsafe { $avx512($($arg),*) },
             _ => $loop($($arg),*),
         }
     };

@@ -125,15 +125,45 @@ fn selected_level() -> SimdLevel {
     }
 }
 
-/// Which copy of a loop runs: the argument every loop of this module takes first.
+/// The copies of a loop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Route {
+pub enum Variant {
     /// The build's baseline, inline in the caller.
     Inline,
     /// The AVX2 + FMA copy.
     Avx2,
     /// The AVX-512 copy.
     Avx512,
+}
+
+/// Which copy of a loop runs: the argument every loop of this module takes first.
+///
+/// Made only by [`route`] or [`Route::forced`], which name a copy only when this CPU runs it;
+/// so the loops, safe functions, may call the feature-enabled copy a `Route` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Route(Variant);
+
+impl Route {
+    /// The inline copy, which every CPU runs.
+    pub const INLINE: Route = Route(Variant::Inline);
+
+    /// The route to `variant` when this CPU runs it, else `None` (for tests and benchmarks
+    /// that compare the copies).
+    #[must_use]
+    pub fn forced(variant: Variant) -> Option<Route> {
+        let runs = match variant {
+            Variant::Inline => true,
+            Variant::Avx2 => level() != SimdLevel::Baseline,
+            Variant::Avx512 => level() == SimdLevel::Avx512,
+        };
+        runs.then_some(Route(variant))
+    }
+
+    /// The copy this route names.
+    #[must_use]
+    pub fn variant(self) -> Variant {
+        self.0
+    }
 }
 
 /// Which copy of the loops runs work of `len` elements on this CPU, in this build: chosen once
@@ -143,14 +173,14 @@ pub enum Route {
 pub fn route(len: usize) -> Route {
     if BASELINE_HAS_AVX2_FMA {
         if len >= DISPATCH_MIN_LEN && level() == SimdLevel::Avx512 {
-            return Route::Avx512;
+            return Route(Variant::Avx512);
         }
-        return Route::Inline;
+        return Route::INLINE;
     }
     match level() {
-        SimdLevel::Avx512 if len >= DISPATCH_MIN_LEN => Route::Avx512,
-        SimdLevel::Avx512 | SimdLevel::Avx2 => Route::Avx2,
-        SimdLevel::Baseline => Route::Inline,
+        SimdLevel::Avx512 if len >= DISPATCH_MIN_LEN => Route(Variant::Avx512),
+        SimdLevel::Avx512 | SimdLevel::Avx2 => Route(Variant::Avx2),
+        SimdLevel::Baseline => Route::INLINE,
     }
 }
 
@@ -276,13 +306,15 @@ mod tests {
     /// FMA.
     #[test]
     fn every_copy_gives_the_same_bits() {
-        let mut routes = vec![Route::Inline];
-        if level() != SimdLevel::Baseline {
-            routes.push(Route::Avx2);
-        }
-        if level() == SimdLevel::Avx512 {
-            routes.push(Route::Avx512);
-        }
+        let routes: Vec<Route> = [Variant::Inline, Variant::Avx2, Variant::Avx512]
+            .into_iter()
+            .filter_map(Route::forced)
+            .collect();
+        assert_eq!(
+            routes.len(),
+            1 + usize::from(level() != SimdLevel::Baseline)
+                + usize::from(level() == SimdLevel::Avx512)
+        );
         for n in LENS {
             let (a, b) = (seq(n, 1.0), seq(n, 2.0));
             let f = |x: f64, y: f64| x.mul_add(y, 0.25) / (1.0 + y * y);
