@@ -202,12 +202,7 @@ pub(crate) fn cargo() -> Command {
 
 /// Runs cargo with `args` in the repository root, failing when it fails.
 pub(crate) fn run_cargo(args: &[&str]) -> anyhow::Result<()> {
-    eprintln!("$ cargo {}", args.join(" "));
-    let status = cargo().args(args).status().context("could not start cargo")?;
-    if !status.success() {
-        bail!("`cargo {}` failed ({status})", args.join(" "));
-    }
-    Ok(())
+    run_cargo_with_env(args, &[], &[])
 }
 
 /// Runs cargo with `args` in the repository root, with the variables `set` added to its
@@ -217,8 +212,8 @@ pub(crate) fn run_cargo_with_env(
     set: &[(&str, &str)],
     unset: &[&str],
 ) -> anyhow::Result<()> {
-    let shown: Vec<String> = set.iter().map(|(k, v)| format!("{k}=\"{v}\"")).collect();
-    eprintln!("$ {} cargo {}", shown.join(" "), args.join(" "));
+    let shown: String = set.iter().map(|(k, v)| format!("{k}=\"{v}\" ")).collect();
+    eprintln!("$ {shown}cargo {}", args.join(" "));
     let mut cmd = cargo();
     for var in unset {
         cmd.env_remove(var);
